@@ -1,0 +1,129 @@
+// The SLOW-32 instruction-set core: architectural state, a predecoding
+// executor and the cycle count of the documented cost model. It knows
+// nothing of SystemC: owners call run() with a cycle limit and react to the
+// events it stops on (YIELD, DEBUG, HALT, a failed ASSERT_EQ, a fault).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "cycle_costs.hpp"
+#include "instruction.hpp"
+#include "memory_port.hpp"
+
+namespace s32::isa {
+
+enum class StopReason : std::uint8_t {
+  CycleLimit,    // reached the cycle limit given to run()
+  Yield,         // executed YIELD; pc is past it
+  Debug,         // executed DEBUG; debug_byte() holds the byte; pc is past it
+  Halt,          // executed HALT; pc is past it
+  AssertFailed,  // ASSERT_EQ saw different values; pc stays on it
+  Fault,         // see fault(); pc stays on the faulting instruction
+};
+
+enum class FaultKind : std::uint8_t {
+  None,
+  Fetch,            // pc outside the code region
+  Load,             // unmapped or unreadable address
+  Store,            // unmapped or unwritable address
+  IllegalOpcode,    // opcode not in the instruction set
+  BadRegisterPair,  // f64/i64 operand named by an odd register or r31
+};
+
+const char* fault_kind_name(FaultKind kind);
+
+struct Fault {
+  FaultKind kind = FaultKind::None;
+  std::uint32_t pc = 0;
+  std::uint32_t addr = 0;  // data address for Load/Store, pc for Fetch
+  std::uint32_t word = 0;  // the instruction word (0 when the fetch failed)
+  unsigned size = 0;       // access size for Load/Store
+};
+
+class Core {
+ public:
+  static constexpr unsigned kMaxDirectRegions = 8;
+  static constexpr std::uint32_t kCodePageBytes = 4096;
+
+  explicit Core(const CycleCosts& costs = CycleCosts::defaults());
+  Core(const Core&) = delete;
+  Core& operator=(const Core&) = delete;
+
+  // Architectural reset: all registers 0 except r29 = sp, pc = entry.
+  void reset(std::uint32_t entry, std::uint32_t sp);
+
+  // Memory wiring. Instructions are fetched from the direct region holding
+  // [0, code_limit) and predecoded lazily, a page at a time.
+  void set_code_limit(std::uint32_t code_limit);
+  void add_direct_region(const DirectRegion& region);
+  void clear_direct_regions();
+  void set_port(MemoryPort* port) { port_ = port; }
+  // Forget predecoded instructions, e.g. after something else wrote code.
+  void invalidate_code();
+
+  // Executes until the cycle count reaches `cycle_limit` or an event stops it.
+  StopReason run(std::uint64_t cycle_limit);
+  // Executes exactly one instruction (or stops on its event).
+  StopReason step();
+
+  std::uint32_t reg(unsigned i) const { return regs_[i & 31]; }
+  void set_reg(unsigned i, std::uint32_t v) {
+    if ((i & 31) != 0) regs_[i & 31] = v;
+  }
+  std::uint32_t pc() const { return pc_; }
+  void set_pc(std::uint32_t pc) { pc_ = pc; }
+  std::uint64_t cycles() const { return cycles_; }
+  // Adds time spent outside instruction execution (e.g. a YIELD stall).
+  void add_cycles(std::uint64_t c) { cycles_ += c; }
+  std::uint64_t instret() const { return instret_; }
+  // Cycles charged by data accesses (memory and devices), part of cycles().
+  std::uint64_t memory_cycles() const { return memory_cycles_; }
+  // Retired instructions per opcode value.
+  const std::array<std::uint64_t, kNumOpcodeSlots>& opcode_counts() const { return op_counts_; }
+
+  const Fault& fault() const { return fault_; }
+  std::uint8_t debug_byte() const { return debug_byte_; }
+  const CycleCosts& costs() const { return costs_; }
+
+ private:
+  template <bool kSingleStep>
+  StopReason execute(std::uint64_t cycle_limit);
+
+  Decoded* predecoded(std::uint32_t pc);
+  std::uint8_t* direct(std::uint32_t addr, unsigned size, std::uint8_t perm, std::uint32_t& latency);
+  std::uint8_t* direct_miss(std::uint32_t addr, unsigned size, std::uint8_t perm,
+                            std::uint32_t& latency);
+  bool fetch_word(std::uint32_t pc, std::uint32_t& word);
+  bool load(std::uint32_t addr, unsigned size, std::uint32_t& value);
+  bool store(std::uint32_t addr, unsigned size, std::uint32_t value);
+  void note_code_write(std::uint32_t addr, unsigned size);
+  std::uint64_t pair(unsigned r) const;
+  void set_pair(unsigned r, std::uint64_t v);
+
+  std::array<std::uint32_t, 32> regs_{};
+  std::uint32_t pc_ = 0;
+  std::uint64_t cycles_ = 0;
+  std::uint64_t instret_ = 0;
+  std::uint64_t memory_cycles_ = 0;
+  std::array<std::uint64_t, kNumOpcodeSlots> op_counts_{};
+
+  CycleCosts costs_;
+  std::array<DirectRegion, kMaxDirectRegions> regions_{};
+  unsigned num_regions_ = 0;
+  unsigned hint_ = 0;
+  MemoryPort* port_ = nullptr;
+
+  std::uint32_t code_limit_ = 0;
+  const std::uint8_t* code_host_ = nullptr;  // host address of guest address 0
+  bool code_writable_ = false;
+  std::vector<std::unique_ptr<Decoded[]>> code_pages_;
+
+  Fault fault_{};
+  std::uint8_t debug_byte_ = 0;
+  std::uint64_t cycle_at_insn_ = 0;  // start cycle of the instruction in flight
+};
+
+}  // namespace s32::isa

@@ -1,0 +1,28 @@
+// Splits one line of SLOW-32 assembly into tokens. `#` starts a comment
+// outside string and character literals, as in the compiler's output.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace s32::as {
+
+enum class Tok : std::uint8_t {
+  Ident,   // names, mnemonics, directives, registers, `.` alone
+  Number,  // integer literal (also character literals)
+  String,  // "..." with escapes decoded
+  Punct,   // one of , ( ) + - * / % : ~ & | ^ ! @ and << >>
+  End,
+};
+
+struct Token {
+  Tok kind = Tok::End;
+  std::string text;         // identifier / punctuation / decoded string bytes
+  std::uint64_t value = 0;  // numbers
+};
+
+// Returns false and sets `error` when the line cannot be tokenised.
+bool tokenize(const std::string& line, std::vector<Token>& out, std::string& error);
+
+}  // namespace s32::as
