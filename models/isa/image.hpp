@@ -44,6 +44,7 @@ struct Symbol {
   std::uint32_t size = 0;
   std::uint8_t type = 0;
   std::uint8_t binding = 0;
+  bool absolute = false;  // section 0xFFFF: defined by the linker, not a location
 };
 
 struct Image {

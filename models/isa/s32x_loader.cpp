@@ -236,13 +236,19 @@ Image load_s32x(const std::vector<std::uint8_t>& bytes) {
       Symbol sym;
       sym.name = table_string(r, symstr->offset, symstr->size, r.u32(e), "symbol");
       sym.value = r.u32(e + 4);
+      sym.absolute = r.u16(e + 8) == 0xFFFF;
       sym.type = r.u8(e + 10);
       sym.binding = r.u8(e + 11);
       sym.size = r.u32(e + 12);
       if (!sym.name.empty()) img.symbols.push_back(std::move(sym));
     }
-    std::stable_sort(img.symbols.begin(), img.symbols.end(),
-                     [](const Symbol& a, const Symbol& b) { return a.value < b.value; });
+    // At equal addresses the most specific symbol sorts last, which is the
+    // one symbol_for() reports: a function over an object over a plain or
+    // linker-defined name.
+    auto rank = [](const Symbol& s) { return s.absolute ? 0 : 1 + s.type; };
+    std::stable_sort(img.symbols.begin(), img.symbols.end(), [&](const Symbol& a, const Symbol& b) {
+      return a.value != b.value ? a.value < b.value : rank(a) < rank(b);
+    });
   }
   return img;
 }
