@@ -110,7 +110,7 @@ void Core::set_code_limit(std::uint32_t code_limit) {
 void Core::add_direct_region(const DirectRegion& region) {
   if (num_regions_ == kMaxDirectRegions || region.size == 0) return;
   regions_[num_regions_++] = region;
-  invalidate_code();
+  if (region.perms & kPermExec) invalidate_code();
 }
 
 void Core::clear_direct_regions() {
@@ -230,12 +230,15 @@ void Core::set_pair(unsigned r, std::uint64_t v) {
   regs_[0] = 0;
 }
 
-StopReason Core::run(std::uint64_t cycle_limit) { return execute<false>(cycle_limit); }
+StopReason Core::run(std::uint64_t cycle_limit) {
+  limit_ = cycle_limit;
+  return execute<false>();
+}
 
-StopReason Core::step() { return execute<true>(0); }
+StopReason Core::step() { return execute<true>(); }
 
 template <bool kSingleStep>
-StopReason Core::execute(std::uint64_t cycle_limit) {
+StopReason Core::execute() {
   auto& x = regs_;
   do {
     Decoded scratch;
@@ -529,7 +532,7 @@ StopReason Core::execute(std::uint64_t cycle_limit) {
 #undef S32_EVEN
     x[0] = 0;
     pc_ = next;
-  } while (!kSingleStep && cycles_ < cycle_limit);
+  } while (!kSingleStep && cycles_ < limit_);
   return StopReason::CycleLimit;
 }
 

@@ -68,6 +68,11 @@ class Core {
   StopReason run(std::uint64_t cycle_limit);
   // Executes exactly one instruction (or stops on its event).
   StopReason step();
+  // Makes a running run() return (CycleLimit) once the current instruction
+  // completes; for memory ports that learn the run must pause.
+  void interrupt() { limit_ = 0; }
+  // The cycle at which the last executed instruction started.
+  std::uint64_t insn_start_cycle() const { return cycle_at_insn_; }
 
   std::uint32_t reg(unsigned i) const { return regs_[i & 31]; }
   void set_reg(unsigned i, std::uint32_t v) {
@@ -90,7 +95,7 @@ class Core {
 
  private:
   template <bool kSingleStep>
-  StopReason execute(std::uint64_t cycle_limit);
+  StopReason execute();
 
   Decoded* predecoded(std::uint32_t pc);
   std::uint8_t* direct(std::uint32_t addr, unsigned size, std::uint8_t perm, std::uint32_t& latency);
@@ -124,6 +129,7 @@ class Core {
   Fault fault_{};
   std::uint8_t debug_byte_ = 0;
   std::uint64_t cycle_at_insn_ = 0;  // start cycle of the instruction in flight
+  std::uint64_t limit_ = 0;          // run() stops once cycles_ reaches it
 };
 
 }  // namespace s32::isa

@@ -21,7 +21,8 @@ class CycleCosts {
 
   std::uint32_t operator[](std::uint8_t opcode) const { return cost_[opcode & 0x7F]; }
 
-  // `name` is a mnemonic ("fdiv.d") or an opcode class ("mul", "fp", ...).
+  // `name` is a mnemonic ("fdiv.d") or an opcode class ("multiply",
+  // "divide", "load", "store", "fp", ...; see op_class_name).
   // Costs below 1 are refused: every instruction takes at least one cycle.
   // Returns an error message, empty on success.
   std::string set(std::string_view name, std::uint32_t cycles);

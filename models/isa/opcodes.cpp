@@ -52,8 +52,8 @@ PairUse pair_operands(Op op) {
 std::string_view op_class_name(OpClass cls) {
   switch (cls) {
     case OpClass::Alu: return "alu";
-    case OpClass::Mul: return "mul";
-    case OpClass::Div: return "div";
+    case OpClass::Mul: return "multiply";
+    case OpClass::Div: return "divide";
     case OpClass::Load: return "load";
     case OpClass::Store: return "store";
     case OpClass::Branch: return "branch";

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -23,6 +24,21 @@ std::string hex(std::uint64_t v) {
 }
 
 [[noreturn]] void fail(const std::string& what) { throw LoadError(what); }
+
+// Names come from the file: escaping control and non-ASCII bytes keeps an
+// error about them on one line.
+std::string printable(const std::string& name) {
+  std::string out;
+  for (const unsigned char c : name) {
+    if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+    } else {
+      static const char kDigits[] = "0123456789abcdef";
+      out += {'\\', 'x', kDigits[c >> 4], kDigits[c & 0xf]};
+    }
+  }
+  return out;
+}
 
 // Bounds-checked little-endian reads of the untrusted file.
 class Reader {
@@ -202,7 +218,7 @@ Image load_s32x(const std::vector<std::uint8_t>& bytes) {
   const RawSection* symstr = nullptr;
   std::vector<std::pair<std::uint64_t, std::uint64_t>> loaded;  // [begin, end) in memory
   for (const RawSection& s : sections) {
-    const std::string label = "section '" + s.name + "'";
+    const std::string label = "section '" + printable(s.name) + "'";
     if (s.type == kSecSymtab && !symtab) symtab = &s;
     if (s.type == kSecStrtab && !symstr && s.offset != str_offset) symstr = &s;
     if (s.type != kSecBss && s.size > 0 && !r.fits(s.offset, s.size))
@@ -256,7 +272,14 @@ Image load_s32x(const std::vector<std::uint8_t>& bytes) {
 Image load_s32x_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw LoadError("cannot open '" + path + "': " + std::strerror(errno));
-  std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<std::uint8_t> bytes;
+  try {
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  } catch (const std::ios_base::failure& e) {
+    // libstdc++ throws from the stream buffer when a read fails (the path is
+    // a directory, an I/O error), although the stream asked for no exceptions.
+    throw LoadError("cannot read '" + path + "': " + e.what());
+  }
   if (in.bad()) throw LoadError("cannot read '" + path + "'");
   return load_s32x(bytes);
 }

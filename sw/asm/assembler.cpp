@@ -102,6 +102,14 @@ struct Stmt {
   std::vector<std::uint8_t> bytes;
 };
 
+// A `.size` expression and where it stood, which is what `.` means in it
+// (`.size f, .-f`).
+struct SizeDecl {
+  Expr value;
+  Sec sec = kCode;
+  std::uint32_t offset = 0;
+};
+
 struct SymDef {
   enum class Kind : std::uint8_t { Label, Equ } kind = Kind::Label;
   Sec sec = kCode;
@@ -109,7 +117,7 @@ struct SymDef {
   Expr value;  // Equ
   int line = 0;
   std::uint8_t type = 0;  // s32x symbol type
-  Expr size;
+  const SizeDecl* size = nullptr;
 };
 
 struct FileState {
@@ -122,7 +130,7 @@ struct FileState {
   std::array<std::uint64_t, kNumSecs> chunk_base{};
   std::map<std::string, int> numeric_label_count;  // for 1: / 1b / 1f
   std::map<std::string, std::uint8_t> types;        // from .type, applied after pass 1
-  std::map<std::string, Expr> sizes;                // from .size
+  std::map<std::string, SizeDecl> sizes;            // from .size
 };
 
 struct GlobalRef {
@@ -261,8 +269,21 @@ void Assembler::Impl::define_label(const std::string& raw) {
 
 void Assembler::Impl::parse_line(std::vector<Token>& toks) {
   std::size_t pos = 0;
-  // Rewrite numeric local-label references (1b, 1f) to their hidden names.
-  for (Token& t : toks) {
+  while (true) {
+    if (ends_with_colon(toks, pos)) {
+      define_label(toks[pos].text);
+      pos += 2;
+    } else if (toks[pos].kind == Tok::Number && is_punct(toks[pos + 1], ":")) {
+      define_label(std::to_string(toks[pos].value));
+      pos += 2;
+    } else {
+      break;
+    }
+  }
+  // Rewrite numeric local-label references (1b, 1f) to their hidden names,
+  // after this line's labels exist: in `1: j 1b`, 1b is the label on the line.
+  for (std::size_t i = pos; i < toks.size(); ++i) {
+    Token& t = toks[i];
     if (t.kind != Tok::Ident || t.text.size() < 2) continue;
     const char dir = t.text.back();
     const std::string num = t.text.substr(0, t.text.size() - 1);
@@ -274,17 +295,6 @@ void Assembler::Impl::parse_line(std::vector<Token>& toks) {
       return;
     }
     t.text = ".L" + num + "$" + std::to_string(index);
-  }
-  while (true) {
-    if (ends_with_colon(toks, pos)) {
-      define_label(toks[pos].text);
-      pos += 2;
-    } else if (toks[pos].kind == Tok::Number && is_punct(toks[pos + 1], ":")) {
-      define_label(std::to_string(toks[pos].value));
-      pos += 2;
-    } else {
-      break;
-    }
   }
   const Token& head = toks[pos];
   if (head.kind == Tok::End) return;
@@ -329,7 +339,9 @@ std::optional<std::int64_t> Assembler::Impl::constant(const Expr& e, const char*
   std::string err;
   auto resolve = [&](const std::string& n) -> std::optional<std::int64_t> {
     auto it = file().defs.find(n);
-    if (it == file().defs.end() || it->second.kind != SymDef::Kind::Equ) return std::nullopt;
+    // `.` has no final address yet, so only literal values are known.
+    if (it == file().defs.end() || it->second.kind != SymDef::Kind::Equ || !is_literal(it->second.value))
+      return std::nullopt;
     std::string inner;
     return eval_expr(it->second.value, [](const std::string&) { return std::nullopt; }, 0, inner);
   };
@@ -490,7 +502,7 @@ void Assembler::Impl::directive(const std::string& d, const std::vector<Token>& 
     if (!comma()) return;
     Expr e;
     if (!expr_operand(toks, pos, e) || !expect_end(toks, pos)) return;
-    file().sizes[name] = e;
+    file().sizes[name] = SizeDecl{e, cur_sec == kDiscard ? kData : cur_sec, here()};
     return;
   }
   if (d == ".equ" || d == ".set") {
@@ -504,8 +516,9 @@ void Assembler::Impl::directive(const std::string& d, const std::vector<Token>& 
     if (it != defs.end() && it->second.kind == SymDef::Kind::Label)
       return error("symbol '" + name + "' is already defined as a label (line " + std::to_string(it->second.line) + ")");
     // Later .set replaces the value for later pass-1 uses; the final
-    // value is the one used in pass 2.
-    defs[name] = SymDef{SymDef::Kind::Equ, kCode, 0, e, cur_line, 0, {}};
+    // value is the one used in pass 2. `.` in it is where the directive
+    // stands (`len = . - msg`), so that place is kept.
+    defs[name] = SymDef{SymDef::Kind::Equ, cur_sec == kDiscard ? kData : cur_sec, here(), e, cur_line, 0, {}};
     return;
   }
   if (d == ".align" || d == ".p2align" || d == ".balign") {
@@ -712,7 +725,14 @@ void Assembler::Impl::instruction(const std::string& mn, const std::vector<Token
     auto v = constant(e, nullptr);
     if (v && (*v < -0x80000000LL || *v > 0xFFFFFFFFLL))
       return error("li value " + std::to_string(*v) + " does not fit in 32 bits");
-    if (v && *v >= -2048 && *v <= 2047) return emit_insn(op("addi"), rd, 0, 0, ImmUse::Value, e);
+    // The value is a 32-bit register image, so 0xFFFFF800..0xFFFFFFFF are
+    // -2048..-1 and take one addi, as in the public assembler.
+    if (v) {
+      const std::int64_t v32 = static_cast<std::int32_t>(static_cast<std::uint32_t>(*v));
+      if (v32 >= -2048 && v32 <= 2047)
+        return emit_insn(op("addi"), rd, 0, 0, ImmUse::Value,
+                         std::make_shared<const ExprNode>(ExprNode{ExprNode::Kind::Number, v32, {}, {}, {}, {}}));
+    }
     emit_insn(op("lui"), rd, 0, 0, ImmUse::Value, hi(e));
     return emit_insn(op("addi"), rd, rd, 0, ImmUse::Value, lo(e));
   }
@@ -844,7 +864,7 @@ void Assembler::Impl::resolve_globals() {
       if (auto it = fs.defs.find(name); it != fs.defs.end()) it->second.type = type;
     }
     for (auto& [name, size] : fs.sizes) {
-      if (auto it = fs.defs.find(name); it != fs.defs.end()) it->second.size = size;
+      if (auto it = fs.defs.find(name); it != fs.defs.end()) it->second.size = &size;
     }
     for (const auto& [name, line] : fs.global_decls) {
       auto it = fs.defs.find(name);
@@ -929,7 +949,7 @@ std::optional<std::int64_t> Assembler::Impl::value_of(int file, const SymDef& d,
     return std::nullopt;
   }
   auto resolve = [&](const std::string& n) { return lookup(file, n, depth + 1, err); };
-  return eval_expr(d.value, resolve, 0, err);
+  return eval_expr(d.value, resolve, static_cast<std::int64_t>(address(file, d.sec, d.offset)), err);
 }
 
 std::optional<std::int64_t> Assembler::Impl::lookup(int file, const std::string& name, int depth, std::string& err) {
@@ -1100,7 +1120,9 @@ std::vector<std::uint8_t> Assembler::link() {
           std::int64_t size = 0;
           if (def->size) {
             auto resolve = [&](const std::string& n) { return m.lookup(static_cast<int>(f), n, 0, e2); };
-            size = eval_expr(def->size, resolve, 0, e2).value_or(0);
+            const auto here =
+                static_cast<std::int64_t>(m.address(static_cast<int>(f), def->size->sec, def->size->offset));
+            size = eval_expr(def->size->value, resolve, here, e2).value_or(0);
           }
           w.symbols.push_back({name, static_cast<std::uint32_t>(m.address(static_cast<int>(f), def->sec, def->offset)),
                                static_cast<std::uint16_t>(section_index[def->sec] < 0 ? 0xFFFF : section_index[def->sec]),
