@@ -3,6 +3,8 @@
 // become test failures, so a model that reports a problem cannot pass.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include <systemc>
 
 namespace {
@@ -22,4 +24,11 @@ int sc_main(int argc, char** argv) {
   testing::InitGoogleTest(&argc, argv);
   sc_core::sc_report_handler::set_handler(fail_on_report);
   return RUN_ALL_TESTS();
+}
+
+// Our own main, so the environment is set before SystemC initialises and
+// prints its banner (which would land in the middle of the guest's output).
+int main(int argc, char** argv) {
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+  return sc_core::sc_elab_and_sim(argc, argv);
 }

@@ -1,0 +1,268 @@
+#include "cpu/slow32_cpu.hpp"
+
+#include <cstdio>
+#include <cstring>
+
+#include "isa/disassembler.hpp"
+
+namespace s32::cpu {
+
+using sc_core::sc_time;
+
+const char* stop_cause_name(StopCause cause) {
+  switch (cause) {
+    case StopCause::Running: return "running";
+    case StopCause::Halt: return "halt";
+    case StopCause::Exit: return "exit";
+    case StopCause::Fault: return "fault";
+    case StopCause::AssertFailed: return "assert";
+    case StopCause::CycleLimit: return "cycle-limit";
+  }
+  return "?";
+}
+
+Slow32Cpu::Slow32Cpu(sc_core::sc_module_name name, const CpuConfig& config, const interconnect::CycleTime& clock,
+                     const BootInfo& boot, DebugSink debug_sink)
+    : sc_module(name),
+      socket("socket"),
+      sync("sync"),
+      config_(config),
+      clock_(clock),
+      boot_(boot),
+      debug_sink_(std::move(debug_sink)),
+      core_(config.costs) {
+  socket.register_invalidate_direct_mem_ptr(this, &Slow32Cpu::invalidate_direct_mem_ptr);
+  core_.set_port(this);
+  core_.set_code_limit(boot.code_limit);
+  core_.reset(boot.entry, boot.stack_pointer);
+  SC_HAS_PROCESS(Slow32Cpu);
+  SC_THREAD(run);
+}
+
+CpuStats Slow32Cpu::stats() const {
+  CpuStats s;
+  s.instructions = core_.instret();
+  s.cycles = core_.cycles();
+  s.opcode_counts = core_.opcode_counts();
+  for (unsigned op = 0; op < isa::kNumOpcodeSlots; ++op)
+    s.issue_cycles += s.opcode_counts[op] * core_.costs()[static_cast<std::uint8_t>(op)];
+  s.mmio_cycles = mmio_cycles_;
+  s.mmio_accesses = mmio_accesses_;
+  s.ram_cycles = core_.memory_cycles() - mmio_cycles_;
+  s.yields = yields_;
+  s.yield_wait_cycles = yield_wait_cycles_;
+  s.yield_timeouts = yield_timeouts_;
+  s.halt_wait_cycles = halt_wait_cycles_;
+  return s;
+}
+
+void Slow32Cpu::sync_to(std::uint64_t cycle) {
+  const sc_time target = clock_.rising(cycle);
+  const sc_time now = sc_core::sc_time_stamp();
+  if (target > now) wait(target - now);
+}
+
+void Slow32Cpu::run() {
+  // The code region is mapped up front: fetching through the port would work
+  // but costs a transaction per instruction until the first grant.
+  acquire_dmi(0);
+  apply_pending_dmi();
+  const std::uint64_t quantum = config_.quantum ? config_.quantum : 1;
+  while (outcome_.cause == StopCause::Running) {
+    if (dmi_invalidated_ || !pending_dmi_.empty()) apply_pending_dmi();
+    std::uint64_t limit = (core_.cycles() / quantum + 1) * quantum;
+    if (config_.max_cycles) limit = std::min(limit, config_.max_cycles);
+    const isa::StopReason reason = core_.run(limit);
+    switch (reason) {
+      case isa::StopReason::CycleLimit:
+        // A quantum end, a DMI change or an EXIT seen by a device access.
+        sync_to(core_.cycles());
+        if (exit_seen_ && stop_for_exit()) break;
+        if (config_.max_cycles && core_.cycles() >= config_.max_cycles) finish(StopCause::CycleLimit);
+        break;
+      case isa::StopReason::Debug:
+        // Output is ordered by simulated time against the device's console
+        // writes, so the byte goes out at the instruction's own cycle.
+        sync_to(core_.insn_start_cycle());
+        debug_sink_(core_.debug_byte());
+        break;
+      case isa::StopReason::Yield:
+        handle_yield(core_.insn_start_cycle());
+        break;
+      case isa::StopReason::Halt:
+        handle_halt(core_.insn_start_cycle());
+        break;
+      case isa::StopReason::AssertFailed:
+        describe_assert();
+        finish(StopCause::AssertFailed);
+        break;
+      case isa::StopReason::Fault:
+        describe_fault();
+        finish(StopCause::Fault);
+        break;
+    }
+  }
+}
+
+void Slow32Cpu::handle_yield(std::uint64_t start) {
+  ++yields_;
+  sync->sync_point(start, false);
+  sync_to(core_.cycles());
+  if (stop_for_exit() || config_.yield == YieldMode::Spin || !sync->should_wait()) return;
+  const sc_time waited_from = sc_core::sc_time_stamp();
+  wait(clock_.period() * static_cast<double>(config_.yield_timeout), sync->wake_event());
+  const std::uint64_t resume = clock_.cycle_at_or_after(sc_core::sc_time_stamp());
+  if (sc_core::sc_time_stamp() - waited_from >= clock_.period() * static_cast<double>(config_.yield_timeout))
+    ++yield_timeouts_;
+  yield_wait_cycles_ += resume - core_.cycles();
+  core_.add_cycles(resume - core_.cycles());
+  stop_for_exit();
+}
+
+void Slow32Cpu::handle_halt(std::uint64_t start) {
+  sync->sync_point(start, true);
+  sync_to(core_.cycles());
+  while (!sync->exit_status() && !sync->drained()) wait(sync->wake_event());
+  const std::uint64_t end = std::max(core_.cycles(), clock_.cycle_at_or_after(sc_core::sc_time_stamp()));
+  halt_wait_cycles_ += end - core_.cycles();
+  core_.add_cycles(end - core_.cycles());
+  if (!stop_for_exit()) {
+    outcome_.exit_status = core_.reg(1);
+    finish(StopCause::Halt);
+  }
+}
+
+bool Slow32Cpu::stop_for_exit() {
+  const auto status = sync->exit_status();
+  if (!status) return false;
+  core_.set_reg(1, *status);
+  outcome_.exit_status = *status;
+  finish(StopCause::Exit);
+  return true;
+}
+
+void Slow32Cpu::finish(StopCause cause) {
+  outcome_.cause = cause;
+  sc_core::sc_stop();
+}
+
+std::uint32_t Slow32Cpu::debug_read_word(std::uint32_t addr) {
+  std::uint8_t buf[4] = {};
+  tlm::tlm_generic_payload gp;
+  gp.set_command(tlm::TLM_READ_COMMAND);
+  gp.set_address(addr);
+  gp.set_data_ptr(buf);
+  gp.set_data_length(4);
+  gp.set_streaming_width(4);
+  socket->transport_dbg(gp);
+  return static_cast<std::uint32_t>(buf[0]) | (static_cast<std::uint32_t>(buf[1]) << 8) |
+         (static_cast<std::uint32_t>(buf[2]) << 16) | (static_cast<std::uint32_t>(buf[3]) << 24);
+}
+
+void Slow32Cpu::describe_assert() {
+  // The core leaves pc on the failed ASSERT_EQ.
+  const std::uint32_t pc = core_.pc();
+  const std::uint32_t word = debug_read_word(pc);
+  const isa::Decoded d = isa::decode(word);
+  outcome_.assert_lhs = core_.reg(d.rs1);
+  outcome_.assert_rhs = core_.reg(d.rs2);
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "assertion failed at pc 0x%08x: %s (0x%08x != 0x%08x)", pc,
+                isa::disassemble(word, pc).c_str(), outcome_.assert_lhs, outcome_.assert_rhs);
+  outcome_.message = buf;
+}
+
+void Slow32Cpu::describe_fault() {
+  const isa::Fault& f = core_.fault();
+  outcome_.fault = f;
+  char buf[256];
+  if (f.kind == isa::FaultKind::Load || f.kind == isa::FaultKind::Store) {
+    std::snprintf(buf, sizeof buf, "%s: %u-byte access at address 0x%08x, pc 0x%08x: %s", isa::fault_kind_name(f.kind),
+                  f.size, f.addr, f.pc, isa::disassemble(debug_read_word(f.pc), f.pc).c_str());
+  } else if (f.kind == isa::FaultKind::Fetch) {
+    std::snprintf(buf, sizeof buf, "%s: pc 0x%08x (code ends at 0x%08x)", isa::fault_kind_name(f.kind), f.pc,
+                  boot_.code_limit);
+  } else {
+    std::snprintf(buf, sizeof buf, "%s at pc 0x%08x: %s", isa::fault_kind_name(f.kind), f.pc,
+                  isa::disassemble(f.word, f.pc).c_str());
+  }
+  outcome_.message = buf;
+}
+
+isa::SlowAccess Slow32Cpu::read(std::uint32_t addr, unsigned size, std::uint32_t& value, std::uint64_t cycle) {
+  std::uint8_t buf[4] = {};
+  const isa::SlowAccess a = transact(tlm::TLM_READ_COMMAND, addr, size, buf, cycle);
+  value = static_cast<std::uint32_t>(buf[0]) | (static_cast<std::uint32_t>(buf[1]) << 8) |
+          (static_cast<std::uint32_t>(buf[2]) << 16) | (static_cast<std::uint32_t>(buf[3]) << 24);
+  return a;
+}
+
+isa::SlowAccess Slow32Cpu::write(std::uint32_t addr, unsigned size, std::uint32_t value, std::uint64_t cycle) {
+  std::uint8_t buf[4];
+  for (unsigned i = 0; i < 4; ++i) buf[i] = static_cast<std::uint8_t>(value >> (8 * i));
+  return transact(tlm::TLM_WRITE_COMMAND, addr, size, buf, cycle);
+}
+
+isa::SlowAccess Slow32Cpu::transact(tlm::tlm_command cmd, std::uint32_t addr, unsigned size, std::uint8_t* data,
+                                    std::uint64_t cycle) {
+  tlm::tlm_generic_payload gp;
+  gp.set_address(addr);
+  gp.set_data_ptr(data);
+  gp.set_data_length(size);
+  gp.set_streaming_width(size);
+  gp.set_byte_enable_ptr(nullptr);
+  gp.set_dmi_allowed(false);
+  gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  gp.set_command(cmd);
+  // The transaction happens at the start of its instruction, in simulated
+  // time too: device registers must see accesses in their true order.
+  sync_to(cycle);
+  sc_time delay = sc_core::SC_ZERO_TIME;
+  socket->b_transport(gp, delay);
+  if (gp.is_response_error()) return {false, 0};
+  const auto latency = static_cast<std::uint32_t>(clock_.cycles_in(delay));
+  if (gp.is_dmi_allowed()) {
+    // Memory reached before its DMI grant: map it and stop going through here.
+    pending_dmi_.push_back(addr);
+    core_.interrupt();
+  } else {
+    ++mmio_accesses_;
+    mmio_cycles_ += latency;
+    if (sync->exit_status()) {
+      exit_seen_ = true;
+      core_.interrupt();
+    }
+  }
+  return {true, latency};
+}
+
+void Slow32Cpu::acquire_dmi(std::uint32_t addr) { pending_dmi_.push_back(addr); }
+
+void Slow32Cpu::apply_pending_dmi() {
+  if (dmi_invalidated_) {
+    core_.clear_direct_regions();
+    dmi_invalidated_ = false;
+  }
+  for (std::uint32_t addr : pending_dmi_) {
+    tlm::tlm_generic_payload gp;
+    gp.set_address(addr);
+    gp.set_command(tlm::TLM_READ_COMMAND);
+    tlm::tlm_dmi dmi;
+    if (!socket->get_direct_mem_ptr(gp, dmi) || !dmi.is_read_allowed()) continue;
+    std::uint8_t perms = isa::kPermRead;
+    if (dmi.is_write_allowed()) perms |= isa::kPermWrite;
+    if (dmi.get_start_address() == 0 && dmi.get_end_address() + 1 >= boot_.code_limit) perms |= isa::kPermExec;
+    core_.add_direct_region({static_cast<std::uint32_t>(dmi.get_start_address()),
+                             static_cast<std::uint32_t>(dmi.get_end_address() - dmi.get_start_address() + 1),
+                             dmi.get_dmi_ptr(), perms,
+                             static_cast<std::uint32_t>(clock_.cycles_in(dmi.get_read_latency()))});
+  }
+  pending_dmi_.clear();
+}
+
+void Slow32Cpu::invalidate_direct_mem_ptr(sc_dt::uint64, sc_dt::uint64) {
+  dmi_invalidated_ = true;
+  core_.interrupt();
+}
+
+}  // namespace s32::cpu

@@ -1,0 +1,140 @@
+#include "platform/platform.hpp"
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+
+#include "cpu/slow32_cpu.hpp"
+#include "host/console.hpp"
+#include "host/posix_backend.hpp"
+#include "interconnect/bus.hpp"
+#include "interconnect/cycle_time.hpp"
+#include "memory/ram.hpp"
+#include "ring/ring_device.hpp"
+
+namespace s32::platform {
+
+namespace {
+
+// Stands in for the ring device when the program has no MMIO window: YIELD
+// is a no-op and HALT ends the run at once.
+class NoDevice : public sc_core::sc_module, public cpu::GuestSyncIf {
+ public:
+  explicit NoDevice(sc_core::sc_module_name name) : sc_module(name) {}
+  void sync_point(std::uint64_t, bool) override {}
+  bool should_wait() const override { return false; }
+  bool drained() const override { return true; }
+  const sc_core::sc_event& wake_event() const override { return never_; }
+  std::optional<std::uint32_t> exit_status() const override { return std::nullopt; }
+
+ private:
+  sc_core::sc_event never_;
+};
+
+std::vector<isa::Region> ram_regions(const isa::Image& image) {
+  std::vector<isa::Region> out;
+  for (const isa::Region& r : image.regions)
+    if (r.kind != isa::RegionKind::Mmio) out.push_back(r);
+  return out;
+}
+
+}  // namespace
+
+struct Platform::Impl {
+  Config config;
+  isa::Image image;
+  interconnect::CycleTime clock;
+  host::Console console;
+  std::unique_ptr<host::PosixBackend> backend;
+  interconnect::Bus bus;
+  memory::Ram ram;
+  cpu::Slow32Cpu cpu;
+  std::unique_ptr<ring::RingDevice> ring;
+  std::unique_ptr<NoDevice> no_device;
+  Stats stats;
+
+  explicit Impl(Config c)
+      : config(std::move(c)),
+        image(isa::load_s32x_file(config.program)),
+        clock(config.clock_mhz),
+        console(config.stdin_fd, config.stdout_fd, config.stderr_fd),
+        bus("bus"),
+        ram("ram", ram_regions(image), clock.period() * static_cast<double>(config.ram_latency)),
+        cpu("cpu", config.cpu, clock, cpu::BootInfo{image.entry, image.stack_pointer, image.code_limit},
+            [this](std::uint8_t b) { console.put(b); }) {
+    memory::load_image(ram.storage(), image);
+    cpu.socket.bind(bus.targets_side);
+    bus.initiators_side.bind(ram.socket);
+    for (const isa::Region& r : ram.regions()) bus.map(r.base, r.size, 0, r.base, isa::region_kind_name(r.kind));
+    if (image.mmio_base) {
+      config.host.argv.clear();
+      config.host.argv.push_back(config.program);
+      config.host.argv.insert(config.host.argv.end(), config.guest_args.begin(), config.guest_args.end());
+      backend = std::make_unique<host::PosixBackend>(config.host, console);
+      ring = std::make_unique<ring::RingDevice>("ring", config.ring, clock, *backend);
+      ring->dma.bind(bus.targets_side);
+      bus.initiators_side.bind(ring->socket);
+      bus.map(*image.mmio_base, ring::kWindowSize, 1, 0, "ring");
+      cpu.sync.bind(*ring);
+    } else {
+      no_device = std::make_unique<NoDevice>("no_device");
+      cpu.sync.bind(*no_device);
+    }
+  }
+};
+
+Platform::Platform(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {}
+Platform::~Platform() = default;
+
+const isa::Image& Platform::image() const { return impl_->image; }
+const Config& Platform::config() const { return impl_->config; }
+
+const Stats& Platform::run() {
+  Impl& m = *impl_;
+  const auto t0 = std::chrono::steady_clock::now();
+  sc_core::sc_start();
+  const auto t1 = std::chrono::steady_clock::now();
+  if (m.backend) m.backend->flush();
+  m.console.flush();
+
+  Stats& s = m.stats;
+  s.cpu = m.cpu.stats();
+  s.clock_mhz = m.config.clock_mhz;
+  s.sim_time_ns = static_cast<double>(s.cpu.cycles) * m.clock.period_ns();
+  s.host_seconds = std::chrono::duration<double>(t1 - t0).count();
+  if (m.ring) {
+    s.ring = m.ring->stats();
+    s.has_ring = true;
+  }
+  const cpu::CpuOutcome& o = m.cpu.outcome();
+  s.message = o.message;
+  s.stop_reason = cpu::stop_cause_name(o.cause);
+  switch (o.cause) {
+    case cpu::StopCause::Halt:
+    case cpu::StopCause::Exit: s.exit_code = static_cast<int>(o.exit_status & 0xFF); break;
+    case cpu::StopCause::AssertFailed: s.exit_code = kExitAssertFailed; break;
+    case cpu::StopCause::CycleLimit:
+      s.exit_code = kExitCycleLimit;
+      s.message = "cycle limit of " + std::to_string(m.config.cpu.max_cycles) + " reached";
+      break;
+    case cpu::StopCause::Fault:
+      s.exit_code = (o.fault.kind == isa::FaultKind::IllegalOpcode || o.fault.kind == isa::FaultKind::BadRegisterPair)
+                        ? kExitIllegalInstruction
+                        : kExitMemoryFault;
+      break;
+    case cpu::StopCause::Running: break;
+  }
+  if (m.ring && m.ring->violated()) {
+    s.stop_reason = "protocol-violation";
+    s.exit_code = kExitProtocolViolation;
+    s.message = "protocol violation (--strict): " + s.ring.warnings.front().message;
+  }
+  if (!m.config.stats_json.empty()) {
+    std::ofstream out(m.config.stats_json);
+    write_json(out, s, m.config);
+    if (!out) std::cerr << "s32sim: cannot write statistics to '" << m.config.stats_json << "'\n";
+  }
+  return s;
+}
+
+}  // namespace s32::platform

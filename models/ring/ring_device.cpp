@@ -1,0 +1,312 @@
+#include "ring/ring_device.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "host/host_abi.hpp"
+
+namespace s32::ring {
+
+namespace {
+
+bool is_register_area(std::uint32_t off) { return off < kReqRing || (off >= kRespHead && off < kRespRing); }
+
+std::uint32_t get_u32(const std::uint8_t* p) {
+  std::uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+
+void put_u32(std::uint8_t* p, std::uint32_t v) { std::memcpy(p, &v, 4); }
+
+}  // namespace
+
+RingDevice::RingDevice(sc_core::sc_module_name name, const RingConfig& config, const interconnect::CycleTime& clock,
+                       host::HostBackend& backend)
+    : sc_module(name), socket("socket"), dma("dma"), config_(config), clock_(clock), backend_(backend) {
+  socket.register_b_transport(this, &RingDevice::b_transport);
+  socket.register_transport_dbg(this, &RingDevice::transport_dbg);
+  req_record_.fill(-1);
+  resp_record_.fill(-1);
+  SC_HAS_PROCESS(RingDevice);
+  SC_THREAD(worker);
+}
+
+// ---- the window, as the guest sees it ---------------------------------------
+
+std::uint8_t RingDevice::read_byte(std::uint32_t off) const {
+  if (!is_register_area(off)) return window_[off];
+  std::uint32_t reg = 0;
+  switch (off & ~3u) {
+    case kReqHead: reg = req_head_; break;
+    case kReqTail: reg = req_tail_; break;
+    case kRespHead: reg = resp_head_; break;
+    case kRespTail: reg = resp_tail_; break;
+    default: return 0;  // other offsets read 0
+  }
+  return static_cast<std::uint8_t>(reg >> (8 * (off & 3)));
+}
+
+void RingDevice::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
+  const std::uint64_t off = gp.get_address();
+  const unsigned len = gp.get_data_length();
+  if (off + len > kWindowSize || gp.get_byte_enable_ptr() || gp.get_streaming_width() < len) {
+    gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  const std::uint64_t cycle = clock_.cycle_at_or_after(sc_core::sc_time_stamp() + delay);
+  std::uint8_t* data = gp.get_data_ptr();
+  if (gp.is_read()) {
+    for (unsigned i = 0; i < len; ++i) data[i] = read_byte(static_cast<std::uint32_t>(off) + i);
+  } else if (gp.is_write()) {
+    guest_write(static_cast<std::uint32_t>(off), data, len, cycle);
+  }
+  delay += clock_.period() * static_cast<double>(config_.access_cycles);
+  gp.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+unsigned int RingDevice::transport_dbg(tlm::tlm_generic_payload& gp) {
+  const std::uint64_t off = gp.get_address();
+  const unsigned len = gp.get_data_length();
+  if (off + len > kWindowSize || !gp.is_read()) return 0;
+  for (unsigned i = 0; i < len; ++i) gp.get_data_ptr()[i] = read_byte(static_cast<std::uint32_t>(off) + i);
+  gp.set_response_status(tlm::TLM_OK_RESPONSE);
+  return len;
+}
+
+void RingDevice::guest_write(std::uint32_t off, const std::uint8_t* data, unsigned len, std::uint64_t cycle) {
+  // Register bytes are merged into their word (read-modify-write) and each
+  // touched register is written once, after the whole access.
+  std::map<std::uint32_t, std::uint32_t> regs;
+  bool warned_payload = false;
+  for (unsigned i = 0; i < len; ++i) {
+    const std::uint32_t o = off + i;
+    if (is_register_area(o)) {
+      const std::uint32_t word = o & ~3u;
+      auto it = regs.find(word);
+      if (it == regs.end()) {
+        std::uint32_t cur = 0;
+        for (unsigned b = 0; b < 4; ++b) cur |= std::uint32_t{read_byte(word + b)} << (8 * b);
+        it = regs.emplace(word, cur).first;
+      }
+      const unsigned shift = 8 * (o & 3);
+      it->second = (it->second & ~(0xFFu << shift)) | (std::uint32_t{data[i]} << shift);
+      continue;
+    }
+    if (o < kReqRing + kRingBytes) {
+      const std::uint32_t slot = (o - kReqRing) / kDescriptorSize;
+      if ((slot - req_tail_) % kRingEntries < ring_used(req_head_, req_tail_)) {
+        if ((o - kReqRing) % kDescriptorSize == 0 || i == 0)
+          warn(cycle, "descriptor-after-publish",
+               "request descriptor " + std::to_string(slot) + " written after REQ_HEAD published it");
+      } else if (!slot_written_[slot]) {
+        slot_written_[slot] = cycle;
+      }
+    } else if (o < kDataBuffer) {
+      if (i == 0) warn(cycle, "response-ring-write", "guest wrote the device-owned response ring");
+    } else if (!warned_payload) {
+      const std::uint32_t boff = o - kDataBuffer;
+      for (std::uint32_t s = req_tail_; s != req_head_; s = (s + 1) % kRingEntries) {
+        const std::uint8_t* d = &window_[kReqRing + s * kDescriptorSize];
+        const std::uint32_t opcode = get_u32(d), length = get_u32(d + 4), offset = get_u32(d + 8);
+        if (opcode == host::kReadDirect) continue;  // its offset is a guest address
+        if (boff >= offset && boff - offset < length) {
+          warn(cycle, "payload-after-doorbell",
+               "data buffer offset " + std::to_string(boff) + " written while request " + std::to_string(s) +
+                   " using it is in flight");
+          warned_payload = true;
+          break;
+        }
+      }
+    }
+    window_[o] = data[i];
+  }
+  for (const auto& [word, value] : regs) {
+    switch (word) {
+      case kReqHead: write_req_head(value, cycle); break;
+      case kRespTail: write_resp_tail(value, cycle); break;
+      case kReqTail:
+        warn(cycle, "wrong-side-index", "guest wrote REQ_TAIL, which the device owns; ignored");
+        break;
+      case kRespHead:
+        warn(cycle, "wrong-side-index", "guest wrote RESP_HEAD, which the device owns; ignored");
+        break;
+      default: break;  // other offsets ignore writes
+    }
+  }
+}
+
+void RingDevice::write_req_head(std::uint32_t value, std::uint64_t cycle) {
+  const std::uint32_t head = value % kRingEntries;
+  const std::uint32_t advance = (head - req_head_) % kRingEntries;
+  const std::uint32_t free = kRingEntries - 1 - ring_used(req_head_, req_tail_);
+  if (advance > free) {
+    warn(cycle, "index-jump",
+         "REQ_HEAD advanced by " + std::to_string(advance) + " with only " + std::to_string(free) +
+             " free entries; ignored");
+    return;
+  }
+  for (std::uint32_t s = req_head_; s != head; s = (s + 1) % kRingEntries) {
+    RequestRecord r;
+    r.seq = next_seq_++;
+    r.opcode = get_u32(&window_[kReqRing + s * kDescriptorSize]);
+    r.submit = slot_written_[s].value_or(cycle);
+    r.doorbell = cycle;
+    slot_written_[s].reset();
+    req_record_[s] = static_cast<std::int64_t>(stats_.requests.size());
+    stats_.requests.push_back(r);
+  }
+  req_head_ = head;
+  ++stats_.doorbells;
+  stats_.occupancy_samples.push_back(ring_used(req_head_, req_tail_));
+  if (config_.trigger.doorbell) kick_.notify(clock_.falling(cycle + 1) - sc_core::sc_time_stamp());
+}
+
+void RingDevice::write_resp_tail(std::uint32_t value, std::uint64_t cycle) {
+  const std::uint32_t tail = value % kRingEntries;
+  const std::uint32_t advance = (tail - resp_tail_) % kRingEntries;
+  const std::uint32_t used = ring_used(resp_head_, resp_tail_);
+  if (advance > used) {
+    warn(cycle, "index-jump",
+         "RESP_TAIL advanced by " + std::to_string(advance) + " past the " + std::to_string(used) +
+             " posted responses; ignored");
+    return;
+  }
+  for (std::uint32_t s = resp_tail_; s != tail; s = (s + 1) % kRingEntries) {
+    if (resp_record_[s] >= 0) {
+      RequestRecord& r = stats_.requests[static_cast<std::size_t>(resp_record_[s])];
+      r.consumed = cycle;
+      r.is_consumed = true;
+    }
+    resp_record_[s] = -1;
+  }
+  resp_tail_ = tail;
+  if (advance) space_.notify(clock_.falling(cycle + 1) - sc_core::sc_time_stamp());
+}
+
+void RingDevice::warn(std::uint64_t cycle, const std::string& kind, const std::string& message) {
+  stats_.warnings.push_back({cycle, kind, message});
+  if (config_.strict && stats_.warnings.size() == 1) sc_core::sc_stop();
+}
+
+// ---- synchronisation with the CPU --------------------------------------------
+
+void RingDevice::sync_point(std::uint64_t cycle, bool final) {
+  if (final) {
+    final_ = true;
+  } else {
+    ++stats_.sync_points;
+    if (!config_.trigger.yield) return;
+  }
+  limit_ = req_head_;
+  kick_.notify(clock_.falling(cycle + 1) - sc_core::sc_time_stamp());
+}
+
+bool RingDevice::should_wait() const {
+  return !exit_status_ && resp_head_ == resp_tail_ && (req_head_ != req_tail_ || busy_);
+}
+
+bool RingDevice::drained() const { return exit_status_ || (req_head_ == req_tail_ && !busy_); }
+
+// ---- the worker ---------------------------------------------------------------
+
+void RingDevice::wait_until(std::uint64_t stamp) {
+  const sc_core::sc_time t = clock_.falling(stamp);
+  if (t > sc_core::sc_time_stamp()) wait(t - sc_core::sc_time_stamp());
+}
+
+void RingDevice::worker() {
+  for (;;) {
+    if (config_.trigger.poll) {
+      // Next multiple of the poll interval whose falling edge is ahead.
+      const std::uint64_t n = config_.trigger.poll;
+      const std::uint64_t next = (now_stamp() / n + 1) * n;
+      wait(clock_.falling(next) - sc_core::sc_time_stamp(), kick_);
+      if (now_stamp() == next && !final_) {
+        ++stats_.polls;
+        if (req_head_ == req_tail_) ++stats_.empty_polls;
+      }
+    } else {
+      wait(kick_);
+    }
+    serve();
+  }
+}
+
+void RingDevice::serve() {
+  busy_ = true;
+  while (!exit_status_) {
+    const bool to_empty = config_.trigger.doorbell || config_.trigger.poll || final_;
+    if (req_tail_ == (to_empty ? req_head_ : limit_)) break;
+    serve_one();
+  }
+  busy_ = false;
+  wake_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void RingDevice::serve_one() {
+  const std::uint32_t slot = req_tail_;
+  const std::uint8_t* d = &window_[kReqRing + slot * kDescriptorSize];
+  const host::Request req{get_u32(d), get_u32(d + 4), get_u32(d + 8), get_u32(d + 12)};
+  const std::int64_t index = req_record_[slot];
+  req_record_[slot] = -1;
+  const std::uint64_t start = now_stamp();
+
+  host::DataBuffer buf(&window_[kDataBuffer], host::kDataBufferSize);
+  dma_delay_ = sc_core::SC_ZERO_TIME;
+  const host::HostTime t{clock_.falling_ps(start), clock_.period_ps()};
+  const host::Completion c = backend_.execute(req, buf, *this, t);
+  if (!c.protocol_warning.empty()) warn(start, "payload-range", c.protocol_warning);
+  ++stats_.requests_by_opcode[req.opcode];
+  wait_until(start + c.latency_cycles + clock_.cycles_in(dma_delay_));
+  const std::uint64_t host_done = now_stamp();
+  if (c.exit) exit_status_ = c.status;
+
+  // Post the response; wait for room unless nobody will ever make it.
+  bool post = true;
+  if (ring_full(resp_head_, resp_tail_) && !final_ && !c.exit) {
+    const std::uint64_t from = now_stamp();
+    ++stats_.backpressure_events;
+    while (ring_full(resp_head_, resp_tail_) && !final_) wait(space_ | kick_);
+    stats_.backpressure_cycles += now_stamp() - from;
+  }
+  if (ring_full(resp_head_, resp_tail_)) {
+    post = false;
+    if (!c.exit) ++stats_.responses_dropped_after_halt;
+  }
+  if (post) {
+    std::uint8_t* r = &window_[kRespRing + resp_head_ * kDescriptorSize];
+    put_u32(r, req.opcode);
+    put_u32(r + 4, c.length);
+    put_u32(r + 8, req.offset);
+    put_u32(r + 12, c.status);
+    resp_record_[resp_head_] = index;
+    resp_head_ = (resp_head_ + 1) % kRingEntries;
+  }
+  req_tail_ = (req_tail_ + 1) % kRingEntries;
+  const std::uint64_t posted = now_stamp();
+  stats_.busy_cycles += posted - start;
+  if (index >= 0) {
+    RequestRecord& rec = stats_.requests[static_cast<std::size_t>(index)];
+    rec.start = start;
+    rec.host_done = host_done;
+    rec.posted = posted;
+    rec.completed = true;
+  }
+  wake_.notify(sc_core::SC_ZERO_TIME);
+}
+
+bool RingDevice::write(std::uint32_t addr, const std::uint8_t* data, std::uint32_t length) {
+  tlm::tlm_generic_payload gp;
+  gp.set_command(tlm::TLM_WRITE_COMMAND);
+  gp.set_address(addr);
+  gp.set_data_ptr(const_cast<std::uint8_t*>(data));
+  gp.set_data_length(length);
+  gp.set_streaming_width(length);
+  gp.set_byte_enable_ptr(nullptr);
+  gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  dma->b_transport(gp, dma_delay_);
+  return gp.is_response_ok();
+}
+
+}  // namespace s32::ring

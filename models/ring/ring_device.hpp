@@ -1,0 +1,148 @@
+// The memory-mapped ring device of ring-abi.md. The guest fills request
+// descriptors and advances REQ_HEAD (the doorbell); a worker thread takes
+// requests in order, has the host backend serve them, waits out their
+// modelled latency, posts responses and advances REQ_TAIL and RESP_HEAD. A
+// full response ring makes the worker wait (back-pressure) rather than drop.
+//
+// When the worker starts is the execution model: on the doorbell, at the
+// guest's YIELD (and HALT) synchronisation points, both, or by polling
+// every N cycles. Device actions happen on falling clock edges (see
+// interconnect/cycle_time.hpp), so the CPU's accesses on rising edges see a
+// deterministic state.
+//
+// A protocol monitor watches the guest's accesses: descriptors changed
+// after publication, payloads written while their request is in flight,
+// device-owned indices written by the guest, index jumps past the free or
+// used space, payload ranges outside the data buffer. Each is counted and
+// reported; a strict run stops at the first.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "cpu/guest_sync_if.hpp"
+#include "host/host_backend.hpp"
+#include "interconnect/cycle_time.hpp"
+#include "ring/ring_layout.hpp"
+
+namespace s32::ring {
+
+// Who starts the device.
+struct Trigger {
+  bool doorbell = true;       // a REQ_HEAD write
+  bool yield = true;          // the guest's YIELD
+  std::uint64_t poll = 0;     // every N cycles (0: never)
+};
+
+struct RingConfig {
+  Trigger trigger;
+  std::uint64_t access_cycles = 3;  // latency of a register/ring/buffer access
+  bool strict = false;              // stop the run at the first protocol violation
+};
+
+struct ProtocolWarning {
+  std::uint64_t cycle;
+  std::string kind;  // short key, e.g. "descriptor-after-publish"
+  std::string message;
+};
+
+// One request's life, in cycles (device stamps are the cycle whose rising
+// edge first sees the action).
+struct RequestRecord {
+  std::uint64_t seq = 0;
+  std::uint32_t opcode = 0;
+  std::uint64_t submit = 0;    // first write to its descriptor
+  std::uint64_t doorbell = 0;  // the REQ_HEAD write that published it
+  std::uint64_t start = 0;     // device took it
+  std::uint64_t host_done = 0; // modelled host work finished
+  std::uint64_t posted = 0;    // response visible to the guest
+  std::uint64_t consumed = 0;  // guest advanced RESP_TAIL past it
+  bool completed = false, is_consumed = false;
+};
+
+struct RingStats {
+  std::uint64_t doorbells = 0;
+  std::uint64_t sync_points = 0;
+  std::uint64_t polls = 0;
+  std::uint64_t empty_polls = 0;
+  std::uint64_t backpressure_cycles = 0;
+  std::uint64_t backpressure_events = 0;
+  std::uint64_t busy_cycles = 0;
+  std::uint64_t responses_dropped_after_halt = 0;
+  std::map<std::uint32_t, std::uint64_t> requests_by_opcode;
+  std::vector<RequestRecord> requests;  // in order of service
+  std::vector<ProtocolWarning> warnings;
+  // Request-ring occupancy seen at each doorbell (entries published, not yet taken).
+  std::vector<std::uint32_t> occupancy_samples;
+};
+
+class RingDevice : public sc_core::sc_module, public cpu::GuestSyncIf, private host::GuestMemory {
+ public:
+  tlm_utils::simple_target_socket<RingDevice> socket;  // the 64 KiB window
+  tlm_utils::simple_initiator_socket<RingDevice> dma;  // READ_DIRECT into guest RAM
+
+  RingDevice(sc_core::sc_module_name name, const RingConfig& config, const interconnect::CycleTime& clock,
+             host::HostBackend& backend);
+
+  const RingStats& stats() const { return stats_; }
+  bool violated() const { return config_.strict && !stats_.warnings.empty(); }
+
+  // GuestSyncIf
+  void sync_point(std::uint64_t cycle, bool final) override;
+  bool should_wait() const override;
+  bool drained() const override;
+  const sc_core::sc_event& wake_event() const override { return wake_; }
+  std::optional<std::uint32_t> exit_status() const override { return exit_status_; }
+
+ private:
+  void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  unsigned int transport_dbg(tlm::tlm_generic_payload& gp);
+  std::uint8_t read_byte(std::uint32_t off) const;
+  void guest_write(std::uint32_t off, const std::uint8_t* data, unsigned len, std::uint64_t cycle);
+  void write_req_head(std::uint32_t value, std::uint64_t cycle);
+  void write_resp_tail(std::uint32_t value, std::uint64_t cycle);
+  void warn(std::uint64_t cycle, const std::string& kind, const std::string& message);
+
+  void worker();
+  void serve();
+  void serve_one();
+  std::uint64_t now_stamp() const { return clock_.stamp(sc_core::sc_time_stamp()); }
+  // Waits until the falling edge of `stamp` (no-op if already there).
+  void wait_until(std::uint64_t stamp);
+
+  bool write(std::uint32_t addr, const std::uint8_t* data, std::uint32_t length) override;
+
+  RingConfig config_;
+  interconnect::CycleTime clock_;
+  host::HostBackend& backend_;
+
+  std::array<std::uint8_t, kWindowSize> window_{};  // rings and data buffer
+  std::uint32_t req_head_ = 0, req_tail_ = 0, resp_head_ = 0, resp_tail_ = 0;
+
+  sc_core::sc_event kick_;   // doorbell, sync point or final drain
+  sc_core::sc_event space_;  // the guest consumed a response
+  sc_core::sc_event wake_;   // for a CPU stalled in YIELD or HALT
+  bool busy_ = false;
+  bool final_ = false;       // the guest halted: drain everything, wait for nothing
+  std::uint32_t limit_ = 0;  // yield-triggered service stops at this REQ_HEAD
+  std::optional<std::uint32_t> exit_status_;
+  sc_core::sc_time dma_delay_;
+
+  // Monitor and statistics state.
+  std::array<std::optional<std::uint64_t>, kRingEntries> slot_written_{};  // first write since published
+  std::array<std::int64_t, kRingEntries> req_record_{};   // request slot -> record index
+  std::array<std::int64_t, kRingEntries> resp_record_{};  // response slot -> record index
+  std::uint64_t next_seq_ = 0;
+  RingStats stats_;
+};
+
+}  // namespace s32::ring

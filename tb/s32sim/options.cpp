@@ -1,0 +1,224 @@
+#include "options.hpp"
+
+#include <boost/program_options.hpp>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include "platform/platform.hpp"
+
+namespace po = boost::program_options;
+
+namespace s32::sim {
+
+namespace {
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+std::pair<std::string, std::string> split_pair(const std::string& s, const char* what) {
+  const auto eq = s.find('=');
+  if (eq == std::string::npos || eq == 0) throw UsageError(std::string(what) + " wants NAME=VALUE, got '" + s + "'");
+  return {s.substr(0, eq), s.substr(eq + 1)};
+}
+
+std::uint64_t parse_count(const std::string& s, const char* what) {
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long v = std::strtoull(s.c_str(), &end, 0);
+  if (s.empty() || *end || errno || s[0] == '-') throw UsageError(std::string("bad ") + what + " '" + s + "'");
+  return v;
+}
+
+ring::Trigger parse_trigger(const std::string& s) {
+  if (s == "yield") return {false, true, 0};
+  if (s == "doorbell") return {true, false, 0};
+  if (s == "hybrid") return {true, true, 0};
+  if (s.rfind("poll:", 0) == 0) {
+    const std::uint64_t n = parse_count(s.substr(5), "poll interval");
+    if (n == 0) throw UsageError("poll interval must be at least 1 cycle");
+    return {false, false, n};
+  }
+  throw UsageError("bad --trigger '" + s + "' (yield, doorbell, hybrid or poll:N)");
+}
+
+void parse_yield(const std::string& s, platform::Config& c) {
+  if (s == "wait") {
+    c.cpu.yield = cpu::YieldMode::Wait;
+    return;
+  }
+  if (s.rfind("spin:", 0) == 0) {
+    const std::uint64_t n = parse_count(s.substr(5), "spin cycles");
+    if (n == 0 || n > 0xFFFFFFFFull) throw UsageError("spin cycles must be between 1 and 2^32-1");
+    c.cpu.yield = cpu::YieldMode::Spin;
+    c.cpu.costs.set("yield", static_cast<std::uint32_t>(n));
+    return;
+  }
+  throw UsageError("bad --yield '" + s + "' (wait or spin:N)");
+}
+
+// Everything before the program path is ours; the rest is the guest's.
+// Option values are skipped using the option table, so `--root DIR` does
+// not take DIR for the program.
+void split_argv(int argc, char** argv, const po::options_description& desc, std::vector<std::string>& ours,
+                std::string& program, std::vector<std::string>& guest) {
+  int i = 1;
+  for (; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--") {
+      ++i;
+      break;
+    }
+    if (a.size() < 2 || a[0] != '-') break;
+    ours.push_back(a);
+    if (a.find('=') != std::string::npos) continue;
+    const bool is_long = a[1] == '-';
+    const std::string name = is_long ? a.substr(2) : a.substr(1, 1);
+    const po::option_description* d = desc.find_nothrow(name, false, false, !is_long);
+    const bool takes_value = d && d->semantic()->max_tokens() > 0;
+    if (takes_value && !(!is_long && a.size() > 2) && i + 1 < argc) ours.push_back(argv[++i]);
+  }
+  if (i < argc) program = argv[i++];
+  for (; i < argc; ++i) guest.emplace_back(argv[i]);
+}
+
+}  // namespace
+
+ParseResult parse_command_line(int argc, char** argv, platform::Config& config, std::ostream& out) {
+  std::string config_file, profile = "default", trigger = "hybrid", yield = "wait", root = ".";
+  std::vector<std::string> env, pass_env, latency, cost;
+  std::string epoch;
+  double clock_mhz = 100;
+  std::uint64_t quantum = 10000, max_cycles = 0, yield_timeout = 10'000'000, ram_latency = 3, mmio_latency = 3;
+
+  po::options_description desc(
+      "Usage: s32sim [options] program.s32x [guest args...]\n\n"
+      "Runs a SLOW-32 executable on the SystemC/TLM virtual platform: the CPU, RAM,\n"
+      "the ring device and a sandboxed host backend. The guest's stdout and stderr\n"
+      "are its own; the simulator's summary goes to stderr. The exit status is the\n"
+      "guest's (EXIT status or r1 at HALT, low 8 bits), or: 2 usage error, 70\n"
+      "internal error, 124 cycle limit, 125 protocol violation (--strict), 126\n"
+      "cannot load the program, 132 illegal instruction, 134 failed ASSERT_EQ,\n"
+      "139 memory fault.\n\n"
+      "Every option can also be set in a --config file (INI, same names).\n\nOptions");
+  // clang-format off
+  desc.add_options()
+      ("help,h", "show this help and exit")
+      ("version", "print the version and exit")
+      ("config", po::value(&config_file), "read options from this INI file")
+      ("quiet,q", "no summary on stderr")
+      ("stats-json", po::value(&config.stats_json), "write statistics as JSON to this file")
+      ("max-cycles", po::value(&max_cycles)->default_value(0), "stop after this many cycles (0: no limit)")
+      ("strict", "stop at the first ring protocol violation")
+      ("profile", po::value(&profile)->default_value("default"),
+       "default, or reference: behave like the public interpreter (process at\n"
+       "YIELD/HALT only, zero host latency, YIELD costs 1 cycle)")
+      ("clock-mhz", po::value(&clock_mhz)->default_value(100), "CPU and device clock")
+      ("quantum", po::value(&quantum)->default_value(10000),
+       "cycles the CPU may run ahead of the rest of the platform")
+      ("trigger", po::value(&trigger)->default_value("hybrid"),
+       "what starts the device: doorbell (REQ_HEAD write), yield (guest YIELD),\n"
+       "hybrid (both), or poll:N (every N cycles)")
+      ("yield", po::value(&yield)->default_value("wait"),
+       "wait: YIELD stalls until the device posts a completion; spin:N: YIELD\n"
+       "costs N cycles")
+      ("yield-timeout", po::value(&yield_timeout)->default_value(10'000'000),
+       "longest YIELD stall, in cycles")
+      ("latency", po::value(&latency)->composing(),
+       "host latency of a service class, CLASS=CYCLES[+PER_BYTE]; classes:\n"
+       "console (default 400+2), file (2000+1), time (200), env (200+1),\n"
+       "control (50); repeatable")
+      ("cost", po::value(&cost)->composing(),
+       "cycle cost of an instruction or class, NAME=CYCLES (e.g. mulh=40,\n"
+       "fdiv.d=20, divide=48, fp=4); repeatable")
+      ("ram-latency", po::value(&ram_latency)->default_value(3), "cycles per RAM access")
+      ("mmio-latency", po::value(&mmio_latency)->default_value(3), "cycles per ring-window access")
+      ("root", po::value(&root)->default_value("."),
+       "sandbox root: the guest's files live under it; paths leaving it fail with EACCES")
+      ("env", po::value(&env)->composing(), "set a guest environment variable, NAME=VALUE; repeatable")
+      ("pass-env", po::value(&pass_env)->composing(), "pass this host variable to the guest; repeatable")
+      ("epoch", po::value(&epoch),
+       "wall-clock seconds (since 1970) at simulated time 0 (default: host time at start)")
+      ("host-clock", "GETTIME reads the host's real-time clock instead of simulated time");
+  // clang-format on
+
+  try {
+    std::vector<std::string> ours, guest;
+    std::string program;
+    split_argv(argc, argv, desc, ours, program, guest);
+    po::variables_map vm;
+    po::store(po::command_line_parser(ours).options(desc).run(), vm);
+    if (vm.count("config")) {
+      const std::string path = vm["config"].as<std::string>();
+      std::ifstream in(path);
+      if (!in) throw UsageError("cannot read config file '" + path + "'");
+      po::store(po::parse_config_file(in, desc), vm);
+    }
+    po::notify(vm);
+    if (vm.count("help")) {
+      out << desc << "\n";
+      return {true, 0};
+    }
+    if (vm.count("version")) {
+      out << "s32sim " S32SIM_VERSION " (SystemC " << sc_core::sc_release() << ")\n";
+      return {true, 0};
+    }
+    if (program.empty()) throw UsageError("no program given");
+
+    config.program = program;
+    config.guest_args = guest;
+    if (std::string e = platform::apply_profile(config, profile); !e.empty()) throw UsageError(e);
+    // Explicit options refine the profile.
+    auto given = [&](const char* name) { return vm.count(name) && !vm[name].defaulted(); };
+    if (given("trigger")) config.ring.trigger = parse_trigger(trigger);
+    if (given("yield")) parse_yield(yield, config);
+    if (clock_mhz <= 0 || clock_mhz > 100000 || !std::isfinite(clock_mhz))
+      throw UsageError("--clock-mhz must be between 0 and 100000");
+    config.clock_mhz = clock_mhz;
+    if (quantum == 0) throw UsageError("--quantum must be at least 1 cycle");
+    config.cpu.quantum = quantum;
+    config.cpu.max_cycles = max_cycles;
+    config.cpu.yield_timeout = yield_timeout;
+    config.ram_latency = ram_latency;
+    config.ring.access_cycles = mmio_latency;
+    config.ring.strict = vm.count("strict") > 0;
+    config.quiet = vm.count("quiet") > 0;
+    for (const std::string& l : latency) {
+      const auto [cls, value] = split_pair(l, "--latency");
+      if (std::string e = config.host.latency.set(cls, value); !e.empty()) throw UsageError(e);
+    }
+    for (const std::string& c : cost) {
+      const auto [name, value] = split_pair(c, "--cost");
+      const std::uint64_t n = parse_count(value, "cycle cost");
+      if (n > 0xFFFFFFFFull) throw UsageError("cycle cost too large: " + value);
+      if (std::string e = config.cpu.costs.set(name, static_cast<std::uint32_t>(n)); !e.empty()) throw UsageError(e);
+    }
+    config.host.root = root;
+    config.host.host_clock = vm.count("host-clock") > 0;
+    for (const std::string& kv : env) {
+      split_pair(kv, "--env");
+      config.host.env.push_back(kv);
+    }
+    for (const std::string& name : pass_env) {
+      if (const char* v = std::getenv(name.c_str())) config.host.env.push_back(name + "=" + v);
+    }
+    if (!epoch.empty()) {
+      char* end = nullptr;
+      const long double secs = std::strtold(epoch.c_str(), &end);
+      if (epoch.empty() || *end || !std::isfinite(static_cast<double>(secs)) || secs < 0 || secs > 1e11)
+        throw UsageError("bad --epoch '" + epoch + "' (seconds since 1970)");
+      config.host.epoch_ns = static_cast<std::int64_t>(std::llroundl(secs * 1e9L));
+    }
+  } catch (const UsageError& e) {
+    std::cerr << "s32sim: " << e.what() << "\n(try s32sim --help)\n";
+    return {true, platform::kExitUsage};
+  } catch (const po::error& e) {
+    std::cerr << "s32sim: " << e.what() << "\n(try s32sim --help)\n";
+    return {true, platform::kExitUsage};
+  }
+  return {};
+}
+
+}  // namespace s32::sim
