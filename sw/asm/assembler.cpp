@@ -899,7 +899,9 @@ void Assembler::Impl::place() {
     sec_end[s] = cursor;
   }
   layout.data_limit = static_cast<std::uint32_t>(std::min<std::uint64_t>(cursor, 0xFFFFFFFFu));
-  layout.heap_base = static_cast<std::uint32_t>(align_up(layout.data_limit, kPage));
+  // The loader maps the heap from here (s32x.md), so __heap_start agrees.
+  layout.heap_base = static_cast<std::uint32_t>(
+      std::max<std::uint64_t>(align_up(layout.data_limit, kPage), s32x::kMinHeapStart));
   layout.stack_base = s32x::kDefaultStackBase;
   if (opt.stack_size >= layout.stack_base) {
     diags.push_back({"", 0, "stack size " + std::to_string(opt.stack_size) + " does not fit below the stack base", false});
