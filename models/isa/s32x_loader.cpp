@@ -3,6 +3,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <sstream>
 
 #include "image.hpp"
@@ -216,7 +217,7 @@ Image load_s32x(const std::vector<std::uint8_t>& bytes) {
 
   const RawSection* symtab = nullptr;
   const RawSection* symstr = nullptr;
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> loaded;  // [begin, end) in memory
+  std::map<std::uint64_t, std::uint64_t> loaded;  // begin -> end of each loaded section
   for (const RawSection& s : sections) {
     const std::string label = "section '" + printable(s.name) + "'";
     if (s.type == kSecSymtab && !symtab) symtab = &s;
@@ -230,11 +231,15 @@ Image load_s32x(const std::vector<std::uint8_t>& bytes) {
     if (s.type != kSecBss && s.size > s.mem_size)
       fail(label + " has more file bytes (" + std::to_string(s.size) + ") than memory (" +
            std::to_string(s.mem_size) + ")");
-    for (const auto& [b, e2] : loaded)
-      if (begin < e2 && b < end) fail(label + " [" + hex(begin) + ", " + hex(end) + ") overlaps another section");
+    // Loaded ranges never overlap, so only the neighbours can collide.
+    const auto next = loaded.lower_bound(begin);
+    const bool hits_next = next != loaded.end() && next->first < end;
+    const bool hits_prev = next != loaded.begin() && std::prev(next)->second > begin;
+    if (hits_next || hits_prev)
+      fail(label + " [" + hex(begin) + ", " + hex(end) + ") overlaps another section");
     if (!covered(img, begin, end))
       fail(label + " [" + hex(begin) + ", " + hex(end) + ") lies outside mapped memory");
-    loaded.emplace_back(begin, end);
+    loaded.emplace(begin, end);
     Segment seg;
     seg.name = s.name;
     seg.vaddr = s.vaddr;

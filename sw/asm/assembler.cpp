@@ -375,6 +375,16 @@ void Assembler::Impl::emit_insn(const OpInfo* info, unsigned rd, unsigned rs1, u
     error("instruction '" + std::string(info->mnemonic) + "' outside a code section");
     return;
   }
+  // The core faults on an odd or r31 pair operand; say so at the source line.
+  const isa::PairUse pairs = isa::pair_operands(info->op);
+  const std::pair<bool, unsigned> operands[] = {{pairs.rd, rd}, {pairs.rs1, rs1}, {pairs.rs2, rs2}};
+  for (const auto& [is_pair, r] : operands) {
+    if (is_pair && (r % 2 != 0 || r >= 31)) {
+      error("'" + std::string(info->mnemonic) + "' needs an even register below r31 for its 64-bit operand, not r" +
+            std::to_string(r));
+      return;
+    }
+  }
   if (here() % 4 != 0) align_to(4, 0);
   Stmt s;
   s.kind = Stmt::Kind::Insn;
