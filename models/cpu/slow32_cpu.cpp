@@ -21,15 +21,22 @@ const char* stop_cause_name(StopCause cause) {
   return "?";
 }
 
-Slow32Cpu::Slow32Cpu(sc_core::sc_module_name name, const CpuConfig& config, const interconnect::CycleTime& clock,
-                     const BootInfo& boot, DebugSink debug_sink)
+Slow32Cpu::Slow32Cpu(sc_core::sc_module_name name, const CpuConfig& config, const interconnect::CycleTime& timing,
+                     const BootInfo& boot, DebugSink debug_sink, sc_core::sc_clock* clock)
     : sc_module(name),
       socket("socket"),
       sync("sync"),
+      pc_signal("pc"),
+      state_signal("cpu_state"),
+      instret_signal("instret"),
+      bus_addr_signal("bus_addr"),
+      bus_data_signal("bus_data"),
+      bus_write_signal("bus_write"),
       config_(config),
-      clock_(clock),
+      timing_(timing),
       boot_(boot),
       debug_sink_(std::move(debug_sink)),
+      clock_(clock),
       core_(config.costs) {
   socket.register_invalidate_direct_mem_ptr(this, &Slow32Cpu::invalidate_direct_mem_ptr);
   core_.set_port(this);
@@ -37,6 +44,17 @@ Slow32Cpu::Slow32Cpu(sc_core::sc_module_name name, const CpuConfig& config, cons
   core_.reset(boot.entry, boot.stack_pointer);
   SC_HAS_PROCESS(Slow32Cpu);
   SC_THREAD(run);
+  if (clock_) sensitive << clock_->posedge_event();
+}
+
+void Slow32Cpu::trace(sc_core::sc_trace_file* tf) {
+  tracing_ = true;
+  sc_core::sc_trace(tf, pc_signal, pc_signal.name());
+  sc_core::sc_trace(tf, state_signal, state_signal.name());
+  sc_core::sc_trace(tf, instret_signal, instret_signal.name());
+  sc_core::sc_trace(tf, bus_addr_signal, bus_addr_signal.name());
+  sc_core::sc_trace(tf, bus_data_signal, bus_data_signal.name());
+  sc_core::sc_trace(tf, bus_write_signal, bus_write_signal.name());
 }
 
 CpuStats Slow32Cpu::stats() const {
@@ -50,33 +68,80 @@ CpuStats Slow32Cpu::stats() const {
   s.mmio_accesses = mmio_accesses_;
   s.ram_cycles = core_.memory_cycles() - mmio_cycles_;
   s.yields = yields_;
+  s.yield_spin_cycles = yield_spin_cycles_;
   s.yield_wait_cycles = yield_wait_cycles_;
   s.yield_timeouts = yield_timeouts_;
   s.halt_wait_cycles = halt_wait_cycles_;
   return s;
 }
 
+void Slow32Cpu::set_state(CpuState s) {
+  if (tracing_ && s != state_) state_signal.write(static_cast<std::uint8_t>(s));
+  state_ = s;
+}
+
+void Slow32Cpu::trace_progress() {
+  if (!tracing_) return;
+  pc_signal.write(core_.pc());
+  instret_signal.write(core_.instret());
+}
+
 void Slow32Cpu::sync_to(std::uint64_t cycle) {
-  const sc_time target = clock_.rising(cycle);
+  if (cycle_stepped()) {
+    std::uint64_t now = timing_.cycle_at_or_after(sc_core::sc_time_stamp());
+    while (cycle > now) {
+      const auto n = static_cast<int>(std::min<std::uint64_t>(cycle - now, INT32_MAX));
+      wait(n);
+      now += static_cast<std::uint64_t>(n);
+    }
+    return;
+  }
+  const sc_time target = timing_.rising(cycle);
   const sc_time now = sc_core::sc_time_stamp();
   if (target > now) wait(target - now);
 }
 
+void Slow32Cpu::spend_instruction(std::uint64_t start, std::uint64_t memory_before) {
+  const std::uint64_t end = core_.cycles();
+  const std::uint64_t base = end - start - (core_.memory_cycles() - memory_before);
+  if (end - start > base) {
+    sync_to(start + base);
+    set_state(last_was_mmio_ ? CpuState::Mmio : CpuState::Memory);
+  }
+  sync_to(end);
+}
+
 void Slow32Cpu::run() {
+  // Cycle-stepped: start on the clock's first rising edge (time 0).
+  if (cycle_stepped()) wait();
   // The code region is mapped up front: fetching through the port would work
   // but costs a transaction per instruction until the first grant.
-  acquire_dmi(0);
-  apply_pending_dmi();
+  pending_dmi_.push_back(0);
   const std::uint64_t quantum = config_.quantum ? config_.quantum : 1;
   while (outcome_.cause == StopCause::Running) {
     if (dmi_invalidated_ || !pending_dmi_.empty()) apply_pending_dmi();
-    std::uint64_t limit = (core_.cycles() / quantum + 1) * quantum;
-    if (config_.max_cycles) limit = std::min(limit, config_.max_cycles);
-    const isa::StopReason reason = core_.run(limit);
+    const std::uint64_t start = core_.cycles();
+    const std::uint64_t memory_before = core_.memory_cycles();
+    isa::StopReason reason;
+    last_was_mmio_ = false;
+    if (cycle_stepped()) {
+      set_state(CpuState::Run);
+      trace_progress();
+      reason = core_.step();
+    } else {
+      std::uint64_t limit = (start / quantum + 1) * quantum;
+      if (config_.max_cycles) limit = std::min(limit, config_.max_cycles);
+      reason = core_.run(limit);
+    }
     switch (reason) {
       case isa::StopReason::CycleLimit:
-        // A quantum end, a DMI change or an EXIT seen by a device access.
-        sync_to(core_.cycles());
+        // Cycle-stepped: the instruction just ran. Fast: a quantum end, a
+        // DMI change or an EXIT seen by a device access.
+        if (cycle_stepped())
+          spend_instruction(start, memory_before);
+        else
+          sync_to(core_.cycles());
+        trace_progress();
         if (exit_seen_ && stop_for_exit()) break;
         if (config_.max_cycles && core_.cycles() >= config_.max_cycles) finish(StopCause::CycleLimit);
         break;
@@ -85,6 +150,7 @@ void Slow32Cpu::run() {
         // writes, so the byte goes out at the instruction's own cycle.
         sync_to(core_.insn_start_cycle());
         debug_sink_(core_.debug_byte());
+        if (cycle_stepped()) sync_to(core_.cycles());
         break;
       case isa::StopReason::Yield:
         handle_yield(core_.insn_start_cycle());
@@ -104,28 +170,73 @@ void Slow32Cpu::run() {
   }
 }
 
+bool Slow32Cpu::yield_should_wait() const { return sync->should_wait(); }
+
+bool Slow32Cpu::halt_should_wait() const { return !sync->exit_status() && !sync->drained(); }
+
+bool Slow32Cpu::stall_while(bool (Slow32Cpu::*keep_waiting)() const, std::uint64_t timeout) {
+  const std::uint64_t from = core_.cycles();
+  const std::uint64_t deadline = timeout ? from + timeout : UINT64_MAX;
+  if (cycle_stepped()) {
+    // The device acts on falling edges, so checking at each rising edge
+    // sees its change in the same cycle the fast mode resumes in.
+    std::uint64_t now = from;
+    while ((this->*keep_waiting)()) {
+      if (now >= deadline) return false;
+      wait();
+      ++now;
+    }
+    core_.add_cycles(now - from);
+    return true;
+  }
+  while ((this->*keep_waiting)()) {
+    if (!timeout) {
+      wait(sync->wake_event());
+      continue;
+    }
+    const sc_time now = sc_core::sc_time_stamp();
+    if (now >= timing_.rising(deadline)) {
+      core_.add_cycles(deadline - from);
+      return false;
+    }
+    wait(timing_.rising(deadline) - now, sync->wake_event());
+  }
+  // Device actions happen on falling edges; the CPU sees them on the next
+  // rising one.
+  const std::uint64_t resume = std::max(from, timing_.cycle_at_or_after(sc_core::sc_time_stamp()));
+  core_.add_cycles(resume - from);
+  sync_to(resume);
+  return true;
+}
+
 void Slow32Cpu::handle_yield(std::uint64_t start) {
   ++yields_;
+  sync_to(start);
   sync->sync_point(start, false);
   sync_to(core_.cycles());
-  if (stop_for_exit() || config_.yield == YieldMode::Spin || !sync->should_wait()) return;
-  const sc_time waited_from = sc_core::sc_time_stamp();
-  wait(clock_.period() * static_cast<double>(config_.yield_timeout), sync->wake_event());
-  const std::uint64_t resume = clock_.cycle_at_or_after(sc_core::sc_time_stamp());
-  if (sc_core::sc_time_stamp() - waited_from >= clock_.period() * static_cast<double>(config_.yield_timeout))
-    ++yield_timeouts_;
-  yield_wait_cycles_ += resume - core_.cycles();
-  core_.add_cycles(resume - core_.cycles());
+  trace_progress();
+  if (stop_for_exit()) return;
+  if (config_.yield == YieldMode::Spin || !sync->should_wait()) {
+    yield_spin_cycles_ += core_.cycles() - start;
+    return;
+  }
+  set_state(CpuState::YieldWait);
+  const std::uint64_t from = core_.cycles();
+  if (!stall_while(&Slow32Cpu::yield_should_wait, config_.yield_timeout)) ++yield_timeouts_;
+  yield_wait_cycles_ += core_.cycles() - from;
+  set_state(CpuState::Run);
   stop_for_exit();
 }
 
 void Slow32Cpu::handle_halt(std::uint64_t start) {
+  sync_to(start);
   sync->sync_point(start, true);
   sync_to(core_.cycles());
-  while (!sync->exit_status() && !sync->drained()) wait(sync->wake_event());
-  const std::uint64_t end = std::max(core_.cycles(), clock_.cycle_at_or_after(sc_core::sc_time_stamp()));
-  halt_wait_cycles_ += end - core_.cycles();
-  core_.add_cycles(end - core_.cycles());
+  set_state(CpuState::Halted);
+  trace_progress();
+  const std::uint64_t from = core_.cycles();
+  stall_while(&Slow32Cpu::halt_should_wait, 0);
+  halt_wait_cycles_ += core_.cycles() - from;
   if (!stop_for_exit()) {
     outcome_.exit_status = core_.reg(1);
     finish(StopCause::Halt);
@@ -143,6 +254,8 @@ bool Slow32Cpu::stop_for_exit() {
 
 void Slow32Cpu::finish(StopCause cause) {
   outcome_.cause = cause;
+  set_state(CpuState::Halted);
+  trace_progress();
   sc_core::sc_stop();
 }
 
@@ -220,23 +333,30 @@ isa::SlowAccess Slow32Cpu::transact(tlm::tlm_command cmd, std::uint32_t addr, un
   sc_time delay = sc_core::SC_ZERO_TIME;
   socket->b_transport(gp, delay);
   if (gp.is_response_error()) return {false, 0};
-  const auto latency = static_cast<std::uint32_t>(clock_.cycles_in(delay));
+  const auto latency = static_cast<std::uint32_t>(timing_.cycles_in(delay));
   if (gp.is_dmi_allowed()) {
     // Memory reached before its DMI grant: map it and stop going through here.
     pending_dmi_.push_back(addr);
     core_.interrupt();
-  } else {
-    ++mmio_accesses_;
-    mmio_cycles_ += latency;
-    if (sync->exit_status()) {
-      exit_seen_ = true;
-      core_.interrupt();
-    }
+    return {true, latency};
+  }
+  last_was_mmio_ = true;
+  ++mmio_accesses_;
+  mmio_cycles_ += latency;
+  if (tracing_) {
+    std::uint32_t v = 0;
+    std::memcpy(&v, data, size);
+    bus_addr_signal.write(addr);
+    bus_data_signal.write(v);
+    bus_write_signal.write(cmd == tlm::TLM_WRITE_COMMAND);
+    pc_signal.write(core_.pc());
+  }
+  if (sync->exit_status()) {
+    exit_seen_ = true;
+    core_.interrupt();
   }
   return {true, latency};
 }
-
-void Slow32Cpu::acquire_dmi(std::uint32_t addr) { pending_dmi_.push_back(addr); }
 
 void Slow32Cpu::apply_pending_dmi() {
   if (dmi_invalidated_) {
@@ -255,7 +375,7 @@ void Slow32Cpu::apply_pending_dmi() {
     core_.add_direct_region({static_cast<std::uint32_t>(dmi.get_start_address()),
                              static_cast<std::uint32_t>(dmi.get_end_address() - dmi.get_start_address() + 1),
                              dmi.get_dmi_ptr(), perms,
-                             static_cast<std::uint32_t>(clock_.cycles_in(dmi.get_read_latency()))});
+                             static_cast<std::uint32_t>(timing_.cycles_in(dmi.get_read_latency()))});
   }
   pending_dmi_.clear();
 }

@@ -4,16 +4,19 @@
 // delay is charged to the instruction), and the synchronisation points:
 // YIELD and HALT talk to the host-interface device through `sync`.
 //
-// Fast mode decouples the CPU from the kernel: it runs ahead up to a
-// quantum and syncs (waits out its local time) at every quantum end, before
-// every non-DMI access, at DEBUG, YIELD and HALT. That is enough for every
-// result to match the cycle-accurate schedule, because the device only ever
-// interacts with the guest at those points.
+// Two timing modes give the same answer:
+// - fast: the CPU runs ahead of the kernel up to a quantum and syncs (waits
+//   out its local time) at every quantum end, before every non-DMI access,
+//   at DEBUG, YIELD and HALT. That is enough for every result to match the
+//   cycle-stepped schedule, because the device only ever interacts with the
+//   guest at those points and acts on falling edges.
+// - cycle-stepped: the CPU is clocked by an sc_clock; each instruction
+//   takes its cycles as rising edges and the trace signals move on them.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +49,9 @@ struct BootInfo {
   std::uint32_t code_limit = 0;
 };
 
+// What the CPU is doing in a cycle, as traced in `cpu_state`.
+enum class CpuState : std::uint8_t { Run = 0, Memory = 1, Mmio = 2, YieldWait = 3, Halted = 4 };
+
 enum class StopCause : std::uint8_t { Running, Halt, Exit, Fault, AssertFailed, CycleLimit };
 const char* stop_cause_name(StopCause cause);
 
@@ -65,6 +71,7 @@ struct CpuStats {
   std::uint64_t mmio_cycles = 0;        // latency of non-DMI bus transactions
   std::uint64_t mmio_accesses = 0;
   std::uint64_t yields = 0;
+  std::uint64_t yield_spin_cycles = 0;  // cycles of YIELDs that did not stall
   std::uint64_t yield_wait_cycles = 0;  // stalled in YIELD waiting for the device
   std::uint64_t yield_timeouts = 0;
   std::uint64_t halt_wait_cycles = 0;   // after HALT, waiting for the device to drain
@@ -76,10 +83,21 @@ class Slow32Cpu : public sc_core::sc_module, private isa::MemoryPort {
   tlm_utils::simple_initiator_socket<Slow32Cpu> socket;
   sc_core::sc_port<GuestSyncIf> sync;
 
+  // Trace signals; they are only driven once trace() was called.
+  sc_core::sc_signal<std::uint32_t> pc_signal;
+  sc_core::sc_signal<std::uint8_t> state_signal;
+  sc_core::sc_signal<std::uint64_t> instret_signal;
+  sc_core::sc_signal<std::uint32_t> bus_addr_signal;
+  sc_core::sc_signal<std::uint32_t> bus_data_signal;
+  sc_core::sc_signal<bool> bus_write_signal;
+
   using DebugSink = std::function<void(std::uint8_t)>;
 
-  Slow32Cpu(sc_core::sc_module_name name, const CpuConfig& config, const interconnect::CycleTime& clock,
-            const BootInfo& boot, DebugSink debug_sink);
+  // `clock` non-null selects the cycle-stepped mode.
+  Slow32Cpu(sc_core::sc_module_name name, const CpuConfig& config, const interconnect::CycleTime& timing,
+            const BootInfo& boot, DebugSink debug_sink, sc_core::sc_clock* clock = nullptr);
+
+  void trace(sc_core::sc_trace_file* tf);
 
   const CpuOutcome& outcome() const { return outcome_; }
   CpuStats stats() const;
@@ -87,8 +105,18 @@ class Slow32Cpu : public sc_core::sc_module, private isa::MemoryPort {
 
  private:
   void run();
-  // Waits until simulated time reaches the rising edge of `cycle`.
+  bool cycle_stepped() const { return clock_ != nullptr; }
+  // Brings the kernel's time to the rising edge of `cycle`: waits out the
+  // local time (fast) or counts clock edges (cycle-stepped).
   void sync_to(std::uint64_t cycle);
+  // Cycle-stepped: spends the cycles of the instruction that just ran,
+  // showing its memory cycles in the state signal.
+  void spend_instruction(std::uint64_t start, std::uint64_t memory_before);
+  // Stalls until the device no longer wants the guest to wait (or the
+  // timeout); returns false on timeout.
+  bool stall_while(bool (Slow32Cpu::*keep_waiting)() const, std::uint64_t timeout);
+  bool yield_should_wait() const;
+  bool halt_should_wait() const;
   void handle_yield(std::uint64_t start);
   void handle_halt(std::uint64_t start);
   // Ends the run if the device has processed the guest's EXIT.
@@ -97,28 +125,34 @@ class Slow32Cpu : public sc_core::sc_module, private isa::MemoryPort {
   std::uint32_t debug_read_word(std::uint32_t addr);
   void describe_fault();
   void describe_assert();
+  void set_state(CpuState s);
+  void trace_progress();
 
   isa::SlowAccess read(std::uint32_t addr, unsigned size, std::uint32_t& value, std::uint64_t cycle) override;
   isa::SlowAccess write(std::uint32_t addr, unsigned size, std::uint32_t value, std::uint64_t cycle) override;
   isa::SlowAccess transact(tlm::tlm_command cmd, std::uint32_t addr, unsigned size, std::uint8_t* data,
                            std::uint64_t cycle);
-  void acquire_dmi(std::uint32_t addr);
   void apply_pending_dmi();
   void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
 
   CpuConfig config_;
-  interconnect::CycleTime clock_;
+  interconnect::CycleTime timing_;
   BootInfo boot_;
   DebugSink debug_sink_;
+  sc_core::sc_clock* clock_;
   isa::Core core_;
   CpuOutcome outcome_;
+  bool tracing_ = false;
+  CpuState state_ = CpuState::Run;
 
   std::vector<std::uint32_t> pending_dmi_;  // addresses whose DMI grant is to be requested
   bool dmi_invalidated_ = false;
-  bool exit_seen_ = false;  // a device access saw the EXIT processed
+  bool exit_seen_ = false;    // a device access saw the EXIT processed
+  bool last_was_mmio_ = false;  // the instruction that just ran made a bus transaction
   std::uint64_t mmio_cycles_ = 0;
   std::uint64_t mmio_accesses_ = 0;
   std::uint64_t yields_ = 0;
+  std::uint64_t yield_spin_cycles_ = 0;
   std::uint64_t yield_wait_cycles_ = 0;
   std::uint64_t yield_timeouts_ = 0;
   std::uint64_t halt_wait_cycles_ = 0;

@@ -54,7 +54,7 @@ struct Completion {
   std::uint32_t length = 0;  // response fields; opcode and offset are copied
   std::uint32_t status = 0;  //   from the request by the device
   std::uint64_t latency_cycles = 0;  // modelled host time before the response
-  bool exit = false;                 // EXIT: stop processing, no response
+  bool exit = false;                 // EXIT: stop processing (the response is posted only if there is room)
   std::string protocol_warning;      // a guest mistake the monitor should count
 };
 

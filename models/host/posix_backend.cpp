@@ -35,6 +35,18 @@ bool need(const DataBuffer& buf, std::uint64_t offset, std::uint64_t length, Com
   return false;
 }
 
+// `length` bytes at `offset`, up to the first NUL if there is one.
+bool text_arg(const Request& req, const DataBuffer& buf, std::string& out, Completion& c) {
+  if (req.length == 0) {
+    fail(c, EINVAL);
+    return false;
+  }
+  if (!need(buf, req.offset, req.length, c)) return false;
+  const auto* p = reinterpret_cast<const char*>(buf.at(req.offset));
+  out.assign(p, strnlen(p, req.length));
+  return true;
+}
+
 void put_stat(DataBuffer& buf, std::uint32_t off, const struct stat& st) {
   std::memset(buf.at(off), 0, kStatRecordSize);
   buf.put_u64(off + 0, static_cast<std::uint64_t>(st.st_dev));
@@ -108,13 +120,7 @@ bool PosixBackend::is_console_fd(int host_fd) const {
 }
 
 bool PosixBackend::path_arg(const Request& req, const DataBuffer& buf, std::string& out, Completion& c) {
-  if (req.length == 0) {
-    fail(c, EINVAL);
-    return false;
-  }
-  if (!need(buf, req.offset, req.length, c)) return false;
-  const auto* p = reinterpret_cast<const char*>(buf.at(req.offset));
-  out.assign(p, strnlen(p, req.length));
+  if (!text_arg(req, buf, out, c)) return false;
   if (out.empty()) {
     fail(c, ENOENT);
     return false;
@@ -125,7 +131,9 @@ bool PosixBackend::path_arg(const Request& req, const DataBuffer& buf, std::stri
 Completion PosixBackend::execute(const Request& req, DataBuffer& buf, GuestMemory& mem, const HostTime& now) {
   Completion c;
   const Work w = dispatch(req, buf, mem, now, c);
-  c.latency_cycles += config_.latency.cycles(w.cls, w.bytes);
+  // A payload refused as outside the buffer was never moved: charging its
+  // claimed length would let one bad descriptor stall the device for ages.
+  c.latency_cycles += config_.latency.cycles(w.cls, c.protocol_warning.empty() ? w.bytes : 0);
   return c;
 }
 
@@ -258,7 +266,7 @@ PosixBackend::Work PosixBackend::do_write(const Request& req, DataBuffer& buf, C
     fail(c, EBADF);
     return {ServiceClass::File, 0};
   }
-  const Work w{is_console_fd(s->fd) ? ServiceClass::Console : ServiceClass::File, req.length};
+  Work w{is_console_fd(s->fd) ? ServiceClass::Console : ServiceClass::File, 0};
   if (!need(buf, req.offset, req.length, c)) return w;
   if (req.length == 0) {
     ok(c);
@@ -269,8 +277,12 @@ PosixBackend::Work PosixBackend::do_write(const Request& req, DataBuffer& buf, C
   ssize_t n;
   do n = ::write(s->fd, buf.at(req.offset), req.length);
   while (n < 0 && errno == EINTR);
-  if (n < 0) fail(c, errno);
-  else ok(c, static_cast<std::uint32_t>(n), static_cast<std::uint32_t>(n));
+  if (n < 0) {
+    fail(c, errno);
+    return w;
+  }
+  ok(c, static_cast<std::uint32_t>(n), static_cast<std::uint32_t>(n));
+  w.bytes = static_cast<std::uint64_t>(n);
   return w;
 }
 
@@ -409,7 +421,8 @@ PosixBackend::Work PosixBackend::do_seek(const Request& req, DataBuffer& buf, Co
 }
 
 PosixBackend::Work PosixBackend::do_stat(const Request& req, DataBuffer& buf, Completion& c, bool use_lstat) {
-  const Work w{ServiceClass::File, kStatRecordSize};
+  // The record's bytes are charged only when one is written.
+  const Work w{ServiceClass::File, 0};
   if (!need(buf, req.offset, kStatRecordSize, c)) return w;
   struct stat st;
   if (!use_lstat && req.status != kStatusErr) {
@@ -437,7 +450,7 @@ PosixBackend::Work PosixBackend::do_stat(const Request& req, DataBuffer& buf, Co
   }
   put_stat(buf, req.offset, st);
   ok(c, 0, kStatRecordSize);
-  return w;
+  return {ServiceClass::File, kStatRecordSize};
 }
 
 PosixBackend::Work PosixBackend::do_path_op(const Request& req, DataBuffer& buf, Completion& c) {
@@ -453,6 +466,12 @@ PosixBackend::Work PosixBackend::do_path_op(const Request& req, DataBuffer& buf,
   std::string host_path;
   if (int e = sandbox_.resolve(path, req.opcode == kAccess, host_path)) {
     fail(c, e);
+    return w;
+  }
+  // The root's own name lives in its parent, outside the sandbox; Linux
+  // answers EBUSY for removing a process's root directory.
+  if (req.opcode == kRmdir && host_path == sandbox_.root()) {
+    fail(c, EBUSY);
     return w;
   }
   int r = -1;
@@ -541,7 +560,7 @@ PosixBackend::Work PosixBackend::do_opendir(const Request& req, DataBuffer& buf,
 }
 
 PosixBackend::Work PosixBackend::do_readdir(const Request& req, DataBuffer& buf, Completion& c) {
-  const Work w{ServiceClass::File, kDirentRecordSize};
+  const Work w{ServiceClass::File, 0};
   Slot* s = slot(req.status);
   if (!s || s->kind != Slot::Kind::Dir) {
     fail(c, EBADF);
@@ -562,7 +581,7 @@ PosixBackend::Work PosixBackend::do_readdir(const Request& req, DataBuffer& buf,
   buf.put_u32(req.offset + 12, static_cast<std::uint32_t>(len));
   std::memcpy(buf.at(req.offset + 16), e->d_name, len);
   ok(c, 0, kDirentRecordSize);
-  return w;
+  return {ServiceClass::File, kDirentRecordSize};
 }
 
 PosixBackend::Work PosixBackend::do_time(const Request& req, DataBuffer& buf, const HostTime& now, Completion& c) {
@@ -659,8 +678,9 @@ PosixBackend::Work PosixBackend::do_blob_data(const std::string& blob, const Req
 PosixBackend::Work PosixBackend::do_getenv(const Request& req, DataBuffer& buf, Completion& c) {
   Work w{ServiceClass::Env, req.length};
   std::string name;
-  if (!path_arg(req, buf, name, c)) return w;
-  if (name.find('=') != std::string::npos) {
+  if (!text_arg(req, buf, name, c)) return w;
+  // An empty name is simply unset, not a missing file.
+  if (name.empty() || name.find('=') != std::string::npos) {
     fail(c, EINVAL);
     return w;
   }

@@ -17,6 +17,7 @@ struct Config {
   std::vector<std::string> guest_args;  // argv[1..]
 
   double clock_mhz = 100.0;
+  bool cycle_stepped = false;  // clock the CPU edge by edge (else fast, decoupled)
   std::uint64_t ram_latency = 3;  // cycles per RAM access
   cpu::CpuConfig cpu;
   ring::RingConfig ring;
@@ -24,6 +25,7 @@ struct Config {
 
   std::string profile = "default";
   std::string stats_json;  // write statistics here when set
+  std::string vcd;         // write a VCD here when set (".vcd" is added if missing)
   bool quiet = false;      // no summary on stderr
 
   // The guest's console on the host (tests redirect it).

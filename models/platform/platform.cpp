@@ -48,10 +48,24 @@ struct Platform::Impl {
   std::unique_ptr<host::PosixBackend> backend;
   interconnect::Bus bus;
   memory::Ram ram;
+  std::unique_ptr<sc_core::sc_clock> clk;  // cycle-stepped mode only
   cpu::Slow32Cpu cpu;
   std::unique_ptr<ring::RingDevice> ring;
   std::unique_ptr<NoDevice> no_device;
+  sc_core::sc_trace_file* vcd = nullptr;
   Stats stats;
+
+  ~Impl() {
+    if (vcd) sc_core::sc_close_vcd_trace_file(vcd);
+  }
+
+  void open_vcd() {
+    std::string base = config.vcd;
+    if (base.size() > 4 && base.compare(base.size() - 4, 4, ".vcd") == 0) base.resize(base.size() - 4);
+    vcd = sc_core::sc_create_vcd_trace_file(base.c_str());
+    if (clk) sc_core::sc_trace(vcd, *clk, "clk");
+    cpu.trace(vcd);
+  }
 
   explicit Impl(Config c)
       : config(std::move(c)),
@@ -60,8 +74,9 @@ struct Platform::Impl {
         console(config.stdin_fd, config.stdout_fd, config.stderr_fd),
         bus("bus"),
         ram("ram", ram_regions(image), clock.period() * static_cast<double>(config.ram_latency)),
+        clk(config.cycle_stepped ? std::make_unique<sc_core::sc_clock>("clk", clock.period()) : nullptr),
         cpu("cpu", config.cpu, clock, cpu::BootInfo{image.entry, image.stack_pointer, image.code_limit},
-            [this](std::uint8_t b) { console.put(b); }) {
+            [this](std::uint8_t b) { console.put(b); }, clk.get()) {
     memory::load_image(ram.storage(), image);
     cpu.socket.bind(bus.targets_side);
     bus.initiators_side.bind(ram.socket);
@@ -80,6 +95,7 @@ struct Platform::Impl {
       no_device = std::make_unique<NoDevice>("no_device");
       cpu.sync.bind(*no_device);
     }
+    if (!config.vcd.empty()) open_vcd();
   }
 };
 
@@ -96,6 +112,10 @@ const Stats& Platform::run() {
   const auto t1 = std::chrono::steady_clock::now();
   if (m.backend) m.backend->flush();
   m.console.flush();
+  if (m.vcd) {
+    sc_core::sc_close_vcd_trace_file(m.vcd);
+    m.vcd = nullptr;
+  }
 
   Stats& s = m.stats;
   s.cpu = m.cpu.stats();

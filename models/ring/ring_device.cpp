@@ -23,13 +23,74 @@ void put_u32(std::uint8_t* p, std::uint32_t v) { std::memcpy(p, &v, 4); }
 
 RingDevice::RingDevice(sc_core::sc_module_name name, const RingConfig& config, const interconnect::CycleTime& clock,
                        host::HostBackend& backend)
-    : sc_module(name), socket("socket"), dma("dma"), config_(config), clock_(clock), backend_(backend) {
+    : sc_module(name),
+      socket("socket"),
+      dma("dma"),
+      irq("irq"),
+      doorbell_signal("doorbell"),
+      req_head_signal("req_head"),
+      req_tail_signal("req_tail"),
+      resp_head_signal("resp_head"),
+      resp_tail_signal("resp_tail"),
+      busy_signal("device_busy"),
+      opcode_signal("opcode"),
+      warnings_signal("protocol_warnings"),
+      config_(config),
+      clock_(clock),
+      backend_(backend) {
   socket.register_b_transport(this, &RingDevice::b_transport);
   socket.register_transport_dbg(this, &RingDevice::transport_dbg);
   req_record_.fill(-1);
   resp_record_.fill(-1);
   SC_HAS_PROCESS(RingDevice);
   SC_THREAD(worker);
+  SC_METHOD(irq_timeout);
+  sensitive << irq_timer_;
+  dont_initialize();
+  SC_METHOD(end_doorbell_pulse);
+  sensitive << doorbell_end_;
+  dont_initialize();
+}
+
+void RingDevice::trace(sc_core::sc_trace_file* tf) {
+  tracing_ = true;
+  for (const auto* s : {&doorbell_signal, &busy_signal, &irq}) sc_core::sc_trace(tf, *s, s->name());
+  for (const auto* s : {&req_head_signal, &req_tail_signal, &resp_head_signal, &resp_tail_signal, &opcode_signal,
+                        &warnings_signal})
+    sc_core::sc_trace(tf, *s, s->name());
+}
+
+void RingDevice::notify_at(sc_core::sc_event& e, std::uint64_t stamp) {
+  const sc_core::sc_time t = clock_.falling(stamp);
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  e.notify(t > now ? t - now : sc_core::SC_ZERO_TIME);
+}
+
+void RingDevice::end_doorbell_pulse() { doorbell_signal.write(false); }
+
+void RingDevice::set_irq(bool level) {
+  if (level == irq_level_) return;
+  irq_level_ = level;
+  irq.write(level);
+  if (level) {
+    ++stats_.irqs;
+    wake_.notify(sc_core::SC_ZERO_TIME);
+  }
+}
+
+void RingDevice::completion_for_irq() {
+  if (!config_.irq.enabled) return;
+  ++irq_window_;
+  if (irq_level_) return;
+  if (irq_window_ >= config_.irq.count) {
+    set_irq(true);
+  } else if (irq_window_ == 1 && config_.irq.cycles) {
+    notify_at(irq_timer_, now_stamp() + config_.irq.cycles);
+  }
+}
+
+void RingDevice::irq_timeout() {
+  if (irq_window_ > 0) set_irq(true);
 }
 
 // ---- the window, as the guest sees it ---------------------------------------
@@ -159,7 +220,12 @@ void RingDevice::write_req_head(std::uint32_t value, std::uint64_t cycle) {
   req_head_ = head;
   ++stats_.doorbells;
   stats_.occupancy_samples.push_back(ring_used(req_head_, req_tail_));
-  if (config_.trigger.doorbell) kick_.notify(clock_.falling(cycle + 1) - sc_core::sc_time_stamp());
+  if (tracing_) {
+    req_head_signal.write(req_head_);
+    doorbell_signal.write(true);
+    notify_at(doorbell_end_, cycle + 1);
+  }
+  if (config_.trigger.doorbell) notify_at(kick_, cycle + 1);
 }
 
 void RingDevice::write_resp_tail(std::uint32_t value, std::uint64_t cycle) {
@@ -181,11 +247,19 @@ void RingDevice::write_resp_tail(std::uint32_t value, std::uint64_t cycle) {
     resp_record_[s] = -1;
   }
   resp_tail_ = tail;
-  if (advance) space_.notify(clock_.falling(cycle + 1) - sc_core::sc_time_stamp());
+  if (tracing_) resp_tail_signal.write(resp_tail_);
+  if (resp_tail_ == resp_head_ && config_.irq.enabled) {
+    // Every response consumed: the guest has acknowledged the interrupt.
+    irq_window_ = 0;
+    irq_timer_.cancel();
+    set_irq(false);
+  }
+  if (advance) notify_at(space_, cycle + 1);
 }
 
 void RingDevice::warn(std::uint64_t cycle, const std::string& kind, const std::string& message) {
   stats_.warnings.push_back({cycle, kind, message});
+  if (tracing_) warnings_signal.write(static_cast<std::uint32_t>(stats_.warnings.size()));
   if (config_.strict && stats_.warnings.size() == 1) sc_core::sc_stop();
 }
 
@@ -199,11 +273,15 @@ void RingDevice::sync_point(std::uint64_t cycle, bool final) {
     if (!config_.trigger.yield) return;
   }
   limit_ = req_head_;
-  kick_.notify(clock_.falling(cycle + 1) - sc_core::sc_time_stamp());
+  notify_at(kick_, cycle + 1);
 }
 
 bool RingDevice::should_wait() const {
-  return !exit_status_ && resp_head_ == resp_tail_ && (req_head_ != req_tail_ || busy_);
+  if (exit_status_) return false;
+  // With the completion line, a stalled guest sleeps until it rises, even
+  // past responses that coalescing holds back.
+  if (config_.irq.enabled) return !irq_level_ && (req_head_ != req_tail_ || busy_ || resp_head_ != resp_tail_);
+  return resp_head_ == resp_tail_ && (req_head_ != req_tail_ || busy_);
 }
 
 bool RingDevice::drained() const { return exit_status_ || (req_head_ == req_tail_ && !busy_); }
@@ -235,12 +313,16 @@ void RingDevice::worker() {
 
 void RingDevice::serve() {
   busy_ = true;
-  while (!exit_status_) {
+  if (tracing_) busy_signal.write(true);
+  // sc_stop() only ends the run after this delta: without the check a
+  // strict run would still execute the requests behind the violation.
+  while (!exit_status_ && !violated()) {
     const bool to_empty = config_.trigger.doorbell || config_.trigger.poll || final_;
     if (req_tail_ == (to_empty ? req_head_ : limit_)) break;
     serve_one();
   }
   busy_ = false;
+  if (tracing_) busy_signal.write(false);
   wake_.notify(sc_core::SC_ZERO_TIME);
 }
 
@@ -251,6 +333,7 @@ void RingDevice::serve_one() {
   const std::int64_t index = req_record_[slot];
   req_record_[slot] = -1;
   const std::uint64_t start = now_stamp();
+  if (tracing_) opcode_signal.write(req.opcode);
 
   host::DataBuffer buf(&window_[kDataBuffer], host::kDataBufferSize);
   dma_delay_ = sc_core::SC_ZERO_TIME;
@@ -284,15 +367,21 @@ void RingDevice::serve_one() {
     resp_head_ = (resp_head_ + 1) % kRingEntries;
   }
   req_tail_ = (req_tail_ + 1) % kRingEntries;
+  if (tracing_) {
+    req_tail_signal.write(req_tail_);
+    resp_head_signal.write(resp_head_);
+  }
   const std::uint64_t posted = now_stamp();
   stats_.busy_cycles += posted - start;
   if (index >= 0) {
     RequestRecord& rec = stats_.requests[static_cast<std::size_t>(index)];
     rec.start = start;
     rec.host_done = host_done;
-    rec.posted = posted;
     rec.completed = true;
+    if (post) rec.posted = posted;
+    else rec.dropped = true;
   }
+  if (post) completion_for_irq();
   wake_.notify(sc_core::SC_ZERO_TIME);
 }
 

@@ -43,8 +43,20 @@ struct Trigger {
   std::uint64_t poll = 0;     // every N cycles (0: never)
 };
 
+// The completion interrupt. A coalescing window opens at the first
+// completion after the line was last lowered; the line rises once `count`
+// completions have gathered in the window or `cycles` have passed since it
+// opened (0: no time limit), whichever comes first. The guest acknowledges
+// by consuming every posted response, which lowers the line.
+struct IrqConfig {
+  bool enabled = false;
+  std::uint32_t count = 1;
+  std::uint64_t cycles = 0;
+};
+
 struct RingConfig {
   Trigger trigger;
+  IrqConfig irq;
   std::uint64_t access_cycles = 3;  // latency of a register/ring/buffer access
   bool strict = false;              // stop the run at the first protocol violation
 };
@@ -67,6 +79,7 @@ struct RequestRecord {
   std::uint64_t posted = 0;    // response visible to the guest
   std::uint64_t consumed = 0;  // guest advanced RESP_TAIL past it
   bool completed = false, is_consumed = false;
+  bool dropped = false;        // served after HALT with the response ring full
 };
 
 struct RingStats {
@@ -78,6 +91,7 @@ struct RingStats {
   std::uint64_t backpressure_events = 0;
   std::uint64_t busy_cycles = 0;
   std::uint64_t responses_dropped_after_halt = 0;
+  std::uint64_t irqs = 0;  // rising edges of the completion line
   std::map<std::uint32_t, std::uint64_t> requests_by_opcode;
   std::vector<RequestRecord> requests;  // in order of service
   std::vector<ProtocolWarning> warnings;
@@ -90,8 +104,18 @@ class RingDevice : public sc_core::sc_module, public cpu::GuestSyncIf, private h
   tlm_utils::simple_target_socket<RingDevice> socket;  // the 64 KiB window
   tlm_utils::simple_initiator_socket<RingDevice> dma;  // READ_DIRECT into guest RAM
 
+  // The completion line, and signals for waveforms (driven once trace() was called).
+  sc_core::sc_signal<bool> irq;
+  sc_core::sc_signal<bool> doorbell_signal;  // a pulse per REQ_HEAD write
+  sc_core::sc_signal<std::uint32_t> req_head_signal, req_tail_signal, resp_head_signal, resp_tail_signal;
+  sc_core::sc_signal<bool> busy_signal;
+  sc_core::sc_signal<std::uint32_t> opcode_signal;  // the request in service
+  sc_core::sc_signal<std::uint32_t> warnings_signal;  // protocol warnings so far
+
   RingDevice(sc_core::sc_module_name name, const RingConfig& config, const interconnect::CycleTime& clock,
              host::HostBackend& backend);
+
+  void trace(sc_core::sc_trace_file* tf);
 
   const RingStats& stats() const { return stats_; }
   bool violated() const { return config_.strict && !stats_.warnings.empty(); }
@@ -113,6 +137,12 @@ class RingDevice : public sc_core::sc_module, public cpu::GuestSyncIf, private h
   void warn(std::uint64_t cycle, const std::string& kind, const std::string& message);
 
   void worker();
+  void irq_timeout();
+  void end_doorbell_pulse();
+  void completion_for_irq();
+  void set_irq(bool level);
+  // Notifies `e` at the falling edge of `stamp`, or at once if that is past.
+  void notify_at(sc_core::sc_event& e, std::uint64_t stamp);
   void serve();
   void serve_one();
   std::uint64_t now_stamp() const { return clock_.stamp(sc_core::sc_time_stamp()); }
@@ -131,6 +161,11 @@ class RingDevice : public sc_core::sc_module, public cpu::GuestSyncIf, private h
   sc_core::sc_event kick_;   // doorbell, sync point or final drain
   sc_core::sc_event space_;  // the guest consumed a response
   sc_core::sc_event wake_;   // for a CPU stalled in YIELD or HALT
+  sc_core::sc_event irq_timer_;
+  sc_core::sc_event doorbell_end_;
+  bool tracing_ = false;
+  bool irq_level_ = false;
+  std::uint32_t irq_window_ = 0;  // completions in the open coalescing window
   bool busy_ = false;
   bool final_ = false;       // the guest halted: drain everything, wait for nothing
   std::uint32_t limit_ = 0;  // yield-triggered service stops at this REQ_HEAD

@@ -87,7 +87,7 @@ void split_argv(int argc, char** argv, const po::options_description& desc, std:
 }  // namespace
 
 ParseResult parse_command_line(int argc, char** argv, platform::Config& config, std::ostream& out) {
-  std::string config_file, profile = "default", trigger = "hybrid", yield = "wait", root = ".";
+  std::string config_file, profile = "default", trigger = "hybrid", yield = "wait", root = ".", mode = "fast";
   std::vector<std::string> env, pass_env, latency, cost;
   std::string epoch;
   double clock_mhz = 100;
@@ -116,6 +116,11 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
        "default, or reference: behave like the public interpreter (process at\n"
        "YIELD/HALT only, zero host latency, YIELD costs 1 cycle)")
       ("clock-mhz", po::value(&clock_mhz)->default_value(100), "CPU and device clock")
+      ("mode", po::value(&mode)->default_value("fast"),
+       "fast: temporal decoupling and DMI; cycle: the CPU steps edge by edge on an\n"
+       "sc_clock (slower, every traced signal moves on real cycles). Both give the\n"
+       "same instructions, cycles, request timestamps and output")
+      ("vcd", po::value(&config.vcd), "write a VCD waveform to FILE (open with GTKWave, see waves/)")
       ("quantum", po::value(&quantum)->default_value(10000),
        "cycles the CPU may run ahead of the rest of the platform")
       ("trigger", po::value(&trigger)->default_value("hybrid"),
@@ -177,6 +182,8 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
     if (clock_mhz <= 0 || clock_mhz > 100000 || !std::isfinite(clock_mhz))
       throw UsageError("--clock-mhz must be between 0 and 100000");
     config.clock_mhz = clock_mhz;
+    if (mode != "fast" && mode != "cycle") throw UsageError("bad --mode '" + mode + "' (fast or cycle)");
+    config.cycle_stepped = mode == "cycle";
     if (quantum == 0) throw UsageError("--quantum must be at least 1 cycle");
     config.cpu.quantum = quantum;
     config.cpu.max_cycles = max_cycles;

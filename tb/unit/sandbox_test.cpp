@@ -1,0 +1,314 @@
+// Sandbox path confinement: every way out of the root (`..`, absolute paths,
+// links to files and directories, relative and absolute targets, chains)
+// must give EACCES, every way that stays inside must resolve to the right
+// host path, and the guest's cwd moves without moving the process.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <memory>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+
+#include "host/sandbox.hpp"
+#include "temp_tree.hpp"
+
+namespace {
+
+using s32::host::Sandbox;
+using s32::test::TempTree;
+
+// What resolve() gave: the host path, or the errno it failed with.
+struct Resolved {
+  int err;
+  std::string path;
+};
+std::ostream& operator<<(std::ostream& os, const Resolved& r) {
+  return os << (r.err ? std::string("errno ") + std::to_string(r.err) : "'" + r.path + "'");
+}
+bool operator==(const Resolved& a, const Resolved& b) { return a.err == b.err && (a.err || a.path == b.path); }
+
+Resolved ok(const std::string& path) { return {0, path}; }
+Resolved err(int e) { return {e, {}}; }
+
+// Restores the process's working directory, which some tests must move to
+// give the sandbox a relative root.
+class ProcessCwdGuard {
+ public:
+  ProcessCwdGuard() {
+    char buf[PATH_MAX];
+    if (!::getcwd(buf, sizeof buf)) throw std::runtime_error("getcwd failed");
+    saved_ = buf;
+  }
+  ~ProcessCwdGuard() {
+    if (::chdir(saved_.c_str()) != 0) ADD_FAILURE() << "cannot return to " << saved_;
+  }
+  ProcessCwdGuard(const ProcessCwdGuard&) = delete;
+  ProcessCwdGuard& operator=(const ProcessCwdGuard&) = delete;
+  const std::string& saved() const { return saved_; }
+
+ private:
+  std::string saved_;
+};
+
+std::string process_cwd() {
+  char buf[PATH_MAX];
+  return ::getcwd(buf, sizeof buf) ? buf : "<getcwd failed>";
+}
+
+// A root with files, a subdirectory and links of every kind, and a sibling
+// "outside" holding a secret the links aim at.
+class SandboxTest : public ::testing::Test {
+ protected:
+  SandboxTest() {
+    const std::string r = tree_.root(), out = tree_.outside();
+    TempTree::write_file(out + "/secret", "s3cret");
+    TempTree::make_dir(r + "/a");
+    TempTree::write_file(r + "/a/file", "x");
+    TempTree::make_link("..", r + "/a/up");
+    TempTree::write_file(r + "/file", "f");
+    TempTree::make_link("a/file", r + "/ln_in");
+    TempTree::make_link(r + "/a/file", r + "/ln_abs_in");
+    TempTree::make_link("a", r + "/ln_dir");
+    TempTree::make_link(out + "/secret", r + "/ln_out_abs");
+    TempTree::make_link("../outside/secret", r + "/ln_out_rel");
+    TempTree::make_link(out, r + "/ln_out_dir");
+    TempTree::make_link("../outside", r + "/ln_out_dir_rel");
+    TempTree::make_link("chain2", r + "/chain1");
+    TempTree::make_link("a/../chain3", r + "/chain2");
+    TempTree::make_link("ln_out_rel", r + "/chain3");
+    TempTree::make_link("ichain2", r + "/ichain1");
+    TempTree::make_link("ln_dir/file", r + "/ichain2");
+    TempTree::make_link("loop2", r + "/loop1");
+    TempTree::make_link("loop1", r + "/loop2");
+    TempTree::make_link("self", r + "/self");
+    TempTree::make_link("a/new", r + "/dangling_in");
+    TempTree::make_link(out + "/new", r + "/dangling_out");
+    TempTree::make_link("..", r + "/parent");
+    sb_ = std::make_unique<Sandbox>(r);
+  }
+
+  Resolved resolve(const std::string& path, bool follow_last = true) const {
+    Resolved r{0, {}};
+    r.err = sb_->resolve(path, follow_last, r.path);
+    return r;
+  }
+  std::string in_root(const std::string& rel) const { return tree_.in_root(rel); }
+
+  TempTree tree_;
+  std::unique_ptr<Sandbox> sb_;
+};
+
+using SandboxRoot = SandboxTest;
+using SandboxResolve = SandboxTest;
+using SandboxChdir = SandboxTest;
+
+// ---- the root itself
+
+TEST_F(SandboxRoot, IsAbsoluteAndCanonicalWhateverTheSpelling) {
+  EXPECT_EQ(sb_->root(), tree_.root());
+  EXPECT_EQ(sb_->cwd(), tree_.root());
+  EXPECT_EQ(Sandbox(tree_.root() + "/").root(), tree_.root());
+  EXPECT_EQ(Sandbox(tree_.root() + "//a/..").root(), tree_.root());
+  TempTree::make_link("root", tree_.base() + "/root_link");
+  EXPECT_EQ(Sandbox(tree_.base() + "/root_link/").root(), tree_.root());
+}
+
+TEST_F(SandboxRoot, RelativeRootStartsAtTheProcessCwd) {
+  ProcessCwdGuard guard;
+  ASSERT_EQ(::chdir(tree_.base().c_str()), 0);
+  EXPECT_EQ(Sandbox("root").root(), tree_.root());
+  EXPECT_EQ(Sandbox("./root/").root(), tree_.root());
+  ASSERT_EQ(::chdir(in_root("a").c_str()), 0);
+  const Sandbox up("..");
+  EXPECT_EQ(up.root(), tree_.root());
+  EXPECT_EQ(up.cwd(), tree_.root());
+}
+
+TEST_F(SandboxRoot, ThatIsNotADirectoryThrows) {
+  EXPECT_THROW(Sandbox(in_root("file")), std::runtime_error);
+  EXPECT_THROW(Sandbox(in_root("ln_in")), std::runtime_error);
+  EXPECT_THROW(Sandbox(in_root("missing")), std::runtime_error);
+  EXPECT_THROW(Sandbox(in_root("dangling_in")), std::runtime_error);
+  EXPECT_THROW(Sandbox(""), std::runtime_error);
+}
+
+TEST_F(SandboxRoot, SlashConfinesNothing) {
+  const Sandbox all("/");
+  std::string out;
+  EXPECT_EQ(all.resolve("/..", true, out), 0);
+  EXPECT_EQ(out, "/");
+  EXPECT_EQ(all.resolve(tree_.outside() + "/secret", true, out), 0);
+  EXPECT_EQ(out, tree_.outside() + "/secret");
+}
+
+// ---- resolve
+
+TEST_F(SandboxResolve, RelativePathsStartAtTheRoot) {
+  EXPECT_EQ(resolve("a/file"), ok(in_root("a/file")));
+  EXPECT_EQ(resolve("./a/./file"), ok(in_root("a/file")));
+  EXPECT_EQ(resolve("a//file"), ok(in_root("a/file")));
+  EXPECT_EQ(resolve("."), ok(tree_.root()));
+  EXPECT_EQ(resolve("a/."), ok(in_root("a")));
+  EXPECT_EQ(resolve("a/.."), ok(tree_.root()));
+  EXPECT_EQ(resolve("a/"), ok(in_root("a")));
+}
+
+TEST_F(SandboxResolve, EmptyAndOverlongPathsFail) {
+  EXPECT_EQ(resolve(""), err(ENOENT));
+  EXPECT_EQ(resolve(std::string(PATH_MAX, 'x')), err(ENAMETOOLONG));
+}
+
+TEST_F(SandboxResolve, DotDotCannotLeaveTheRoot) {
+  for (const char* p : {"..", "../", "../outside/secret", "a/../../outside", "a/../..", "../../../../etc/passwd",
+                        "a/../../root/../outside/secret"}) {
+    SCOPED_TRACE(p);
+    EXPECT_EQ(resolve(p), err(EACCES));
+    EXPECT_EQ(resolve(p, false), err(EACCES));
+  }
+}
+
+TEST_F(SandboxResolve, DotDotOutAndBackInIsAllowed) {
+  EXPECT_EQ(resolve("../root/a/file"), ok(in_root("a/file")));
+  EXPECT_EQ(resolve("a/../../root/file"), ok(in_root("file")));
+  EXPECT_EQ(resolve("/../.." + tree_.root() + "/a"), ok(in_root("a")));
+  EXPECT_EQ(resolve("../root"), ok(tree_.root()));
+}
+
+TEST_F(SandboxResolve, AbsolutePathsOutsideTheRootAreRefused) {
+  TempTree::make_dir(tree_.root() + "x");
+  TempTree::write_file(tree_.root() + "x/file", "sibling sharing the root's name as a prefix");
+  for (const std::string& p : {std::string("/"), std::string("/etc/passwd"), tree_.base(), tree_.outside(),
+                               tree_.outside() + "/secret", tree_.outside() + "/new", tree_.root() + "x/file",
+                               tree_.root() + "x"}) {
+    SCOPED_TRACE(p);
+    EXPECT_EQ(resolve(p), err(EACCES));
+    EXPECT_EQ(resolve(p, false), err(EACCES));
+  }
+}
+
+TEST_F(SandboxResolve, AbsolutePathsInsideTheRootAreAllowed) {
+  EXPECT_EQ(resolve(tree_.root()), ok(tree_.root()));
+  EXPECT_EQ(resolve(tree_.root() + "/"), ok(tree_.root()));
+  EXPECT_EQ(resolve(in_root("a/file")), ok(in_root("a/file")));
+  EXPECT_EQ(resolve(in_root("a/new")), ok(in_root("a/new")));
+}
+
+TEST_F(SandboxResolve, LinksThatStayInsideAreFollowed) {
+  EXPECT_EQ(resolve("ln_in"), ok(in_root("a/file")));
+  EXPECT_EQ(resolve("ln_abs_in"), ok(in_root("a/file")));
+  EXPECT_EQ(resolve("ln_dir"), ok(in_root("a")));
+  EXPECT_EQ(resolve("ln_dir/file"), ok(in_root("a/file")));
+  EXPECT_EQ(resolve("ichain1"), ok(in_root("a/file")));
+  EXPECT_EQ(resolve("a/up"), ok(tree_.root()));
+  EXPECT_EQ(resolve("a/up/file"), ok(in_root("file")));
+  EXPECT_EQ(resolve("a/up/a/up/ln_in"), ok(in_root("a/file")));
+  EXPECT_EQ(resolve("ln_dir/up/ln_dir/.."), ok(tree_.root()));
+}
+
+TEST_F(SandboxResolve, LinksOutOfTheRootAreRefused) {
+  for (const char* p : {"ln_out_abs", "ln_out_rel", "ln_out_dir", "ln_out_dir/secret", "ln_out_dir_rel",
+                        "ln_out_dir_rel/secret", "ln_out_dir/new", "chain1", "chain3", "parent",
+                        "parent/outside/secret", "a/up/..", "a/up/../outside"}) {
+    SCOPED_TRACE(p);
+    EXPECT_EQ(resolve(p), err(EACCES));
+  }
+  // A directory link in the middle of a path is always followed.
+  EXPECT_EQ(resolve("ln_out_dir/secret", false), err(EACCES));
+  EXPECT_EQ(resolve("chain1/x", false), err(EACCES));
+}
+
+TEST_F(SandboxResolve, LinkToTheRootsParentMayComeBackIn) {
+  EXPECT_EQ(resolve("parent/root/file"), ok(in_root("file")));
+  EXPECT_EQ(resolve("parent/root/ln_in"), ok(in_root("a/file")));
+}
+
+TEST_F(SandboxResolve, FinalLinkIsLeftAloneWhenNotFollowed) {
+  EXPECT_EQ(resolve("ln_out_abs", false), ok(in_root("ln_out_abs")));
+  EXPECT_EQ(resolve("ln_out_dir", false), ok(in_root("ln_out_dir")));
+  EXPECT_EQ(resolve("dangling_out", false), ok(in_root("dangling_out")));
+  EXPECT_EQ(resolve("loop1", false), ok(in_root("loop1")));
+  EXPECT_EQ(resolve("ln_dir/up", false), ok(in_root("a/up")));
+}
+
+TEST_F(SandboxResolve, LoopsAreEloop) {
+  for (const char* p : {"loop1", "loop2", "self", "loop1/x", "self/x", "a/../loop2"}) {
+    SCOPED_TRACE(p);
+    EXPECT_EQ(resolve(p), err(ELOOP));
+  }
+  EXPECT_EQ(resolve("self/x", false), err(ELOOP));
+}
+
+TEST_F(SandboxResolve, FortyLinksResolveAndFortyOneAreEloop) {
+  // Linux's own limit: 40 links per lookup.
+  for (int i = 0; i < 40; ++i) TempTree::make_link("c" + std::to_string(i + 1), in_root("c" + std::to_string(i)));
+  TempTree::make_link("a/file", in_root("c40"));
+  EXPECT_EQ(resolve("c1"), ok(in_root("a/file")));
+  EXPECT_EQ(resolve("c0"), err(ELOOP));
+}
+
+TEST_F(SandboxResolve, MissingComponents) {
+  EXPECT_EQ(resolve("nodir/x"), err(ENOENT));
+  EXPECT_EQ(resolve("nodir/x", false), err(ENOENT));
+  EXPECT_EQ(resolve("a/file/x"), err(ENOTDIR));
+  EXPECT_EQ(resolve("ln_in/x"), err(ENOTDIR));
+  // A missing last component is fine: it may be about to be created.
+  EXPECT_EQ(resolve("a/new"), ok(in_root("a/new")));
+  EXPECT_EQ(resolve("dangling_in"), ok(in_root("a/new")));
+  EXPECT_EQ(resolve("dangling_in/x"), err(ENOENT));
+  EXPECT_EQ(resolve("dangling_out"), err(EACCES));
+}
+
+// ---- chdir
+
+TEST_F(SandboxChdir, RelativePathsFollowTheGuestCwd) {
+  const std::string before = process_cwd();
+  ASSERT_EQ(sb_->chdir("a"), 0);
+  EXPECT_EQ(sb_->cwd(), in_root("a"));
+  EXPECT_EQ(process_cwd(), before);
+  EXPECT_EQ(resolve("file"), ok(in_root("a/file")));
+  EXPECT_EQ(resolve(".."), ok(tree_.root()));
+  EXPECT_EQ(resolve("../file"), ok(in_root("file")));
+  EXPECT_EQ(resolve("../.."), err(EACCES));
+  EXPECT_EQ(resolve("../../outside/secret"), err(EACCES));
+  EXPECT_EQ(resolve("../../root/file"), ok(in_root("file")));
+  EXPECT_EQ(resolve(in_root("file")), ok(in_root("file")));
+}
+
+TEST_F(SandboxChdir, BackToTheRootButNotAbove) {
+  ASSERT_EQ(sb_->chdir("a"), 0);
+  EXPECT_EQ(sb_->chdir(".."), 0);
+  EXPECT_EQ(sb_->cwd(), tree_.root());
+  EXPECT_EQ(sb_->chdir(".."), EACCES);
+  EXPECT_EQ(sb_->chdir("a/../.."), EACCES);
+  EXPECT_EQ(sb_->chdir("/"), EACCES);
+  EXPECT_EQ(sb_->chdir(tree_.outside()), EACCES);
+  EXPECT_EQ(sb_->cwd(), tree_.root());
+  ASSERT_EQ(sb_->chdir(in_root("a")), 0);
+  EXPECT_EQ(sb_->chdir(tree_.root()), 0);
+  EXPECT_EQ(sb_->cwd(), tree_.root());
+}
+
+TEST_F(SandboxChdir, FollowsLinksThatStayInside) {
+  ASSERT_EQ(sb_->chdir("ln_dir"), 0);
+  EXPECT_EQ(sb_->cwd(), in_root("a"));
+  ASSERT_EQ(sb_->chdir("up"), 0);
+  EXPECT_EQ(sb_->cwd(), tree_.root());
+  EXPECT_EQ(sb_->chdir("ln_out_dir"), EACCES);
+  EXPECT_EQ(sb_->chdir("ln_out_dir_rel"), EACCES);
+  EXPECT_EQ(sb_->chdir("parent"), EACCES);
+  EXPECT_EQ(sb_->cwd(), tree_.root());
+}
+
+TEST_F(SandboxChdir, FailuresLeaveTheCwdAlone) {
+  ASSERT_EQ(sb_->chdir("a"), 0);
+  EXPECT_EQ(sb_->chdir("file"), ENOTDIR);
+  EXPECT_EQ(sb_->chdir("missing"), ENOENT);
+  EXPECT_EQ(sb_->chdir("up/loop1"), ELOOP);
+  EXPECT_EQ(sb_->chdir(""), ENOENT);
+  EXPECT_EQ(sb_->cwd(), in_root("a"));
+}
+
+}  // namespace
