@@ -65,6 +65,7 @@ struct Platform::Impl {
     vcd = sc_core::sc_create_vcd_trace_file(base.c_str());
     if (clk) sc_core::sc_trace(vcd, *clk, "clk");
     cpu.trace(vcd);
+    if (ring) ring->trace(vcd);
   }
 
   explicit Impl(Config c)

@@ -88,6 +88,7 @@ void split_argv(int argc, char** argv, const po::options_description& desc, std:
 
 ParseResult parse_command_line(int argc, char** argv, platform::Config& config, std::ostream& out) {
   std::string config_file, profile = "default", trigger = "hybrid", yield = "wait", root = ".", mode = "fast";
+  std::string irq = "off", irq_coalesce = "1,0";
   std::vector<std::string> env, pass_env, latency, cost;
   std::string epoch;
   double clock_mhz = 100;
@@ -131,6 +132,12 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
        "costs N cycles")
       ("yield-timeout", po::value(&yield_timeout)->default_value(10'000'000),
        "longest YIELD stall, in cycles")
+      ("irq", po::value(&irq)->default_value("off"),
+       "on: the device raises a completion line and a stalled YIELD sleeps until it\n"
+       "rises; the guest acknowledges by consuming every response")
+      ("irq-coalesce", po::value(&irq_coalesce)->default_value("1,0"),
+       "K,T: raise the line after K completions or T cycles after the first,\n"
+       "whichever comes first (T = 0: no time limit)")
       ("latency", po::value(&latency)->composing(),
        "host latency of a service class, CLASS=CYCLES[+PER_BYTE]; classes:\n"
        "console (default 400+2), file (2000+1), time (200), env (200+1),\n"
@@ -179,6 +186,16 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
     auto given = [&](const char* name) { return vm.count(name) && !vm[name].defaulted(); };
     if (given("trigger")) config.ring.trigger = parse_trigger(trigger);
     if (given("yield")) parse_yield(yield, config);
+    if (irq != "on" && irq != "off") throw UsageError("bad --irq '" + irq + "' (on or off)");
+    config.ring.irq.enabled = irq == "on";
+    {
+      const auto comma = irq_coalesce.find(',');
+      if (comma == std::string::npos) throw UsageError("bad --irq-coalesce '" + irq_coalesce + "' (want K,T)");
+      const std::uint64_t k = parse_count(irq_coalesce.substr(0, comma), "coalescing count");
+      if (k == 0 || k > 255) throw UsageError("coalescing count must be between 1 and 255");
+      config.ring.irq.count = static_cast<std::uint32_t>(k);
+      config.ring.irq.cycles = parse_count(irq_coalesce.substr(comma + 1), "coalescing time");
+    }
     if (clock_mhz <= 0 || clock_mhz > 100000 || !std::isfinite(clock_mhz))
       throw UsageError("--clock-mhz must be between 0 and 100000");
     config.clock_mhz = clock_mhz;
