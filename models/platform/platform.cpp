@@ -150,6 +150,11 @@ const Stats& Platform::run() {
     s.exit_code = kExitProtocolViolation;
     s.message = "protocol violation (--strict): " + s.ring.warnings.front().message;
   }
+  if (!m.config.requests_csv.empty()) {
+    std::ofstream out(m.config.requests_csv);
+    write_requests_csv(out, s.ring);
+    if (!out) std::cerr << "s32sim: cannot write requests to '" << m.config.requests_csv << "'\n";
+  }
   if (!m.config.stats_json.empty()) {
     std::ofstream out(m.config.stats_json);
     write_json(out, s, m.config);

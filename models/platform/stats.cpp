@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <numeric>
 
 #include "host/host_abi.hpp"
+#include "host/latency_model.hpp"
 #include "isa/opcodes.hpp"
 #include "platform/config.hpp"
 
@@ -30,6 +32,21 @@ Distribution summarize(std::vector<std::uint64_t> v) {
 
 double Stats::host_mips() const {
   return host_seconds > 0 ? static_cast<double>(cpu.instructions) / host_seconds / 1e6 : 0.0;
+}
+
+const Stage kRequestStages[5] = {
+    {"submit_to_doorbell", &ring::RequestRecord::submit, &ring::RequestRecord::doorbell},
+    {"doorbell_to_start", &ring::RequestRecord::doorbell, &ring::RequestRecord::start},
+    {"start_to_host_done", &ring::RequestRecord::start, &ring::RequestRecord::host_done},
+    {"host_done_to_posted", &ring::RequestRecord::host_done, &ring::RequestRecord::posted},
+    {"posted_to_consumed", &ring::RequestRecord::posted, &ring::RequestRecord::consumed},
+};
+
+Distribution stage_distribution(const ring::RingStats& ring, const Stage& stage) {
+  std::vector<std::uint64_t> v;
+  for (const auto& r : ring.requests)
+    if (r.is_consumed) v.push_back(r.*stage.to - r.*stage.from);
+  return summarize(std::move(v));
 }
 
 Distribution Stats::request_latency() const {
@@ -67,6 +84,38 @@ std::string hex_key(std::uint32_t v) {
 void json_distribution(std::ostream& out, const Distribution& d) {
   out << "{\"count\": " << d.count << ", \"min\": " << d.min << ", \"median\": " << d.median << ", \"p99\": " << d.p99
       << ", \"max\": " << d.max << ", \"mean\": " << d.mean << "}";
+}
+
+Distribution occupancy(const std::vector<std::uint32_t>& samples) {
+  return summarize(std::vector<std::uint64_t>(samples.begin(), samples.end()));
+}
+
+void json_config(std::ostream& out, const Config& c) {
+  out << "{\"program\": " << json_string(c.program) << ", \"args\": [";
+  for (std::size_t i = 0; i < c.guest_args.size(); ++i) out << (i ? ", " : "") << json_string(c.guest_args[i]);
+  out << "], \"profile\": " << json_string(c.profile) << ", \"mode\": " << json_string(c.cycle_stepped ? "cycle" : "fast")
+      << ", \"clock_mhz\": " << c.clock_mhz << ", \"quantum\": " << c.cpu.quantum
+      << ", \"max_cycles\": " << c.cpu.max_cycles
+      << ", \"trigger\": " << json_string(ring::trigger_name(c.ring.trigger)) << ", \"yield\": "
+      << json_string(c.cpu.yield == cpu::YieldMode::Wait ? "wait" : "spin:" + std::to_string(c.cpu.costs[0x51]))
+      << ", \"yield_timeout\": " << c.cpu.yield_timeout << ", \"irq\": {\"enabled\": "
+      << (c.ring.irq.enabled ? "true" : "false") << ", \"count\": " << c.ring.irq.count
+      << ", \"cycles\": " << c.ring.irq.cycles << "}, \"ram_latency\": " << c.ram_latency
+      << ", \"mmio_latency\": " << c.ring.access_cycles << ", \"strict\": " << (c.ring.strict ? "true" : "false")
+      << ", \"host_latency\": {";
+  for (unsigned i = 0; i < host::kNumServiceClasses; ++i) {
+    const auto& k = c.host.latency.cost[i];
+    out << (i ? ", " : "") << json_string(host::service_class_name(static_cast<host::ServiceClass>(i)))
+        << ": {\"fixed\": " << k.fixed << ", \"per_byte\": " << k.per_byte << "}";
+  }
+  out << "}, \"costs\": {";
+  bool first = true;
+  for (const isa::OpInfo& info : isa::kOpTable) {
+    out << (first ? "" : ", ") << json_string(std::string(info.mnemonic)) << ": "
+        << c.cpu.costs[static_cast<std::uint8_t>(info.op)];
+    first = false;
+  }
+  out << "}}";
 }
 
 }  // namespace
@@ -116,6 +165,20 @@ void write_json(std::ostream& out, const Stats& s, const Config& config) {
   out << "  \"latency_cycles\": ";
   json_distribution(out, s.request_latency());
   out << ",\n";
+  out << "  \"latency_stages\": {";
+  for (std::size_t i = 0; i < std::size(kRequestStages); ++i) {
+    out << (i ? ", " : "") << "\n    " << json_string(kRequestStages[i].name) << ": ";
+    json_distribution(out, stage_distribution(r, kRequestStages[i]));
+  }
+  out << "\n  },\n";
+  out << "  \"ring_occupancy\": {\"request\": ";
+  json_distribution(out, occupancy(r.occupancy_samples));
+  out << ", \"response\": ";
+  json_distribution(out, occupancy(r.response_occupancy_samples));
+  out << "},\n";
+  out << "  \"irqs\": " << r.irqs << ",\n";
+  out << "  \"cpu_cycles\": {\"working\": " << s.working_cycles() << ", \"spinning\": " << s.spinning_cycles()
+      << ", \"waiting\": " << s.waiting_cycles() << "},\n";
   out << "  \"backpressure_cycles\": " << r.backpressure_cycles << ",\n";
   out << "  \"doorbells\": " << r.doorbells << ",\n";
   out << "  \"device_busy_cycles\": " << r.busy_cycles << ",\n";
@@ -127,8 +190,26 @@ void write_json(std::ostream& out, const Stats& s, const Config& config) {
     out << (first ? "" : ", ") << json_string(k) << ": " << n;
     first = false;
   }
-  out << "}}\n";
-  out << "}\n";
+  out << "}},\n";
+  out << "  \"config\": ";
+  json_config(out, config);
+  out << "\n}\n";
+}
+
+void write_requests_csv(std::ostream& out, const ring::RingStats& ring) {
+  out << "seq,opcode,name,submit,doorbell,start,host_done,posted,consumed\n";
+  for (const auto& r : ring.requests) {
+    const char* name = host::opcode_name(r.opcode);
+    out << r.seq << "," << hex_key(r.opcode) << "," << (name ? name : "?") << "," << r.submit << "," << r.doorbell
+        << ",";
+    if (r.completed) out << r.start << "," << r.host_done;
+    else out << ",";
+    out << ",";
+    if (r.completed && !r.dropped) out << r.posted;
+    out << ",";
+    if (r.is_consumed) out << r.consumed;
+    out << "\n";
+  }
 }
 
 void print_summary(std::ostream& out, const Stats& s) {

@@ -37,9 +37,27 @@ struct Stats {
   // Latency from the doorbell to the guest consuming the response, of every
   // request the guest consumed.
   Distribution request_latency() const;
+  // Cycles the CPU spent in YIELDs that did not stall, stalled (YIELD and
+  // HALT), and the rest.
+  std::uint64_t spinning_cycles() const { return cpu.yield_spin_cycles; }
+  std::uint64_t waiting_cycles() const { return cpu.yield_wait_cycles + cpu.halt_wait_cycles; }
+  std::uint64_t working_cycles() const { return cpu.cycles - spinning_cycles() - waiting_cycles(); }
 };
 
+// The stages of a request's life, in order; each consumed request
+// contributes one duration per stage.
+struct Stage {
+  const char* name;
+  std::uint64_t ring::RequestRecord::*from;
+  std::uint64_t ring::RequestRecord::*to;
+};
+extern const Stage kRequestStages[5];
+Distribution stage_distribution(const ring::RingStats& ring, const Stage& stage);
+
 void write_json(std::ostream& out, const Stats& stats, const Config& config);
+// One line per request: its sequence number, opcode and the cycle of each
+// stage (empty where it never happened).
+void write_requests_csv(std::ostream& out, const ring::RingStats& ring);
 void print_summary(std::ostream& out, const Stats& stats);
 
 }  // namespace s32::platform

@@ -93,6 +93,14 @@ void RingDevice::irq_timeout() {
   if (irq_window_ > 0) set_irq(true);
 }
 
+std::string trigger_name(const Trigger& t) {
+  if (t.poll) return "poll:" + std::to_string(t.poll);
+  if (t.doorbell && t.yield) return "hybrid";
+  if (t.doorbell) return "doorbell";
+  if (t.yield) return "yield";
+  return "none";
+}
+
 // ---- the window, as the guest sees it ---------------------------------------
 
 std::uint8_t RingDevice::read_byte(std::uint32_t off) const {
@@ -365,6 +373,7 @@ void RingDevice::serve_one() {
     put_u32(r + 12, c.status);
     resp_record_[resp_head_] = index;
     resp_head_ = (resp_head_ + 1) % kRingEntries;
+    stats_.response_occupancy_samples.push_back(ring_used(resp_head_, resp_tail_));
   }
   req_tail_ = (req_tail_ + 1) % kRingEntries;
   if (tracing_) {

@@ -54,6 +54,9 @@ struct IrqConfig {
   std::uint64_t cycles = 0;
 };
 
+// "hybrid", "doorbell", "yield", "poll:N" (or "none").
+std::string trigger_name(const Trigger& t);
+
 struct RingConfig {
   Trigger trigger;
   IrqConfig irq;
@@ -95,8 +98,10 @@ struct RingStats {
   std::map<std::uint32_t, std::uint64_t> requests_by_opcode;
   std::vector<RequestRecord> requests;  // in order of service
   std::vector<ProtocolWarning> warnings;
-  // Request-ring occupancy seen at each doorbell (entries published, not yet taken).
+  // Request-ring occupancy at each doorbell (entries published, not yet
+  // taken) and response-ring occupancy at each post (posted, not consumed).
   std::vector<std::uint32_t> occupancy_samples;
+  std::vector<std::uint32_t> response_occupancy_samples;
 };
 
 class RingDevice : public sc_core::sc_module, public cpu::GuestSyncIf, private host::GuestMemory {

@@ -122,6 +122,8 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
        "sc_clock (slower, every traced signal moves on real cycles). Both give the\n"
        "same instructions, cycles, request timestamps and output")
       ("vcd", po::value(&config.vcd), "write a VCD waveform to FILE (open with GTKWave, see waves/)")
+      ("requests-csv", po::value(&config.requests_csv),
+       "write one line per ring request with the cycle of each stage to FILE")
       ("quantum", po::value(&quantum)->default_value(10000),
        "cycles the CPU may run ahead of the rest of the platform")
       ("trigger", po::value(&trigger)->default_value("hybrid"),
