@@ -8,11 +8,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 jobs=${JOBS:-2}
 
-"$root/scripts/setup.sh"
-
 echo "== build ($root/build)"
-cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DS32_WERROR=ON
-cmake --build "$root/build" -j"$jobs"
+JOBS=$jobs "$root/scripts/build.sh"
 echo "== tests"
 (cd "$root/build" && ctest --output-on-failure -j"$jobs")
 

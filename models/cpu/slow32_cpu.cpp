@@ -26,12 +26,6 @@ Slow32Cpu::Slow32Cpu(sc_core::sc_module_name name, const CpuConfig& config, cons
     : sc_module(name),
       socket("socket"),
       sync("sync"),
-      pc_signal("pc"),
-      state_signal("cpu_state"),
-      instret_signal("instret"),
-      bus_addr_signal("bus_addr"),
-      bus_data_signal("bus_data"),
-      bus_write_signal("bus_write"),
       config_(config),
       timing_(timing),
       boot_(boot),
@@ -47,14 +41,14 @@ Slow32Cpu::Slow32Cpu(sc_core::sc_module_name name, const CpuConfig& config, cons
   if (clock_) sensitive << clock_->posedge_event();
 }
 
-void Slow32Cpu::trace(sc_core::sc_trace_file* tf) {
-  tracing_ = true;
-  sc_core::sc_trace(tf, pc_signal, pc_signal.name());
-  sc_core::sc_trace(tf, state_signal, state_signal.name());
-  sc_core::sc_trace(tf, instret_signal, instret_signal.name());
-  sc_core::sc_trace(tf, bus_addr_signal, bus_addr_signal.name());
-  sc_core::sc_trace(tf, bus_data_signal, bus_data_signal.name());
-  sc_core::sc_trace(tf, bus_write_signal, bus_write_signal.name());
+void Slow32Cpu::trace(trace::TraceSink& sink) {
+  const std::string scope = basename();
+  pc_probe_.bind(sink, scope, "pc", 32, core_.pc());
+  state_probe_.bind(sink, scope, "cpu_state", 3, static_cast<std::uint64_t>(state_));
+  instret_probe_.bind(sink, scope, "instret", 64);
+  bus_addr_probe_.bind(sink, scope, "bus_addr", 32);
+  bus_data_probe_.bind(sink, scope, "bus_data", 32);
+  bus_write_probe_.bind(sink, scope, "bus_write", 1);
 }
 
 CpuStats Slow32Cpu::stats() const {
@@ -76,14 +70,13 @@ CpuStats Slow32Cpu::stats() const {
 }
 
 void Slow32Cpu::set_state(CpuState s) {
-  if (tracing_ && s != state_) state_signal.write(static_cast<std::uint8_t>(s));
   state_ = s;
+  state_probe_.set(static_cast<std::uint64_t>(s));
 }
 
 void Slow32Cpu::trace_progress() {
-  if (!tracing_) return;
-  pc_signal.write(core_.pc());
-  instret_signal.write(core_.instret());
+  pc_probe_.set(core_.pc());
+  instret_probe_.set(core_.instret());
 }
 
 void Slow32Cpu::sync_to(std::uint64_t cycle) {
@@ -343,13 +336,13 @@ isa::SlowAccess Slow32Cpu::transact(tlm::tlm_command cmd, std::uint32_t addr, un
   last_was_mmio_ = true;
   ++mmio_accesses_;
   mmio_cycles_ += latency;
-  if (tracing_) {
+  if (bus_addr_probe_.bound()) {
     std::uint32_t v = 0;
     std::memcpy(&v, data, size);
-    bus_addr_signal.write(addr);
-    bus_data_signal.write(v);
-    bus_write_signal.write(cmd == tlm::TLM_WRITE_COMMAND);
-    pc_signal.write(core_.pc());
+    bus_addr_probe_.set(addr);
+    bus_data_probe_.set(v);
+    bus_write_probe_.set(cmd == tlm::TLM_WRITE_COMMAND);
+    pc_probe_.set(core_.pc());
   }
   if (sync->exit_status()) {
     exit_seen_ = true;

@@ -27,6 +27,7 @@
 #include "cpu/guest_sync_if.hpp"
 #include "interconnect/cycle_time.hpp"
 #include "isa/core.hpp"
+#include "trace/probe.hpp"
 
 namespace s32::cpu {
 
@@ -83,21 +84,15 @@ class Slow32Cpu : public sc_core::sc_module, private isa::MemoryPort {
   tlm_utils::simple_initiator_socket<Slow32Cpu> socket;
   sc_core::sc_port<GuestSyncIf> sync;
 
-  // Trace signals; they are only driven once trace() was called.
-  sc_core::sc_signal<std::uint32_t> pc_signal;
-  sc_core::sc_signal<std::uint8_t> state_signal;
-  sc_core::sc_signal<std::uint64_t> instret_signal;
-  sc_core::sc_signal<std::uint32_t> bus_addr_signal;
-  sc_core::sc_signal<std::uint32_t> bus_data_signal;
-  sc_core::sc_signal<bool> bus_write_signal;
-
   using DebugSink = std::function<void(std::uint8_t)>;
 
   // `clock` non-null selects the cycle-stepped mode.
   Slow32Cpu(sc_core::sc_module_name name, const CpuConfig& config, const interconnect::CycleTime& timing,
             const BootInfo& boot, DebugSink debug_sink, sc_core::sc_clock* clock = nullptr);
 
-  void trace(sc_core::sc_trace_file* tf);
+  // Traces pc, cpu_state, instret and each bus transaction (bus_addr,
+  // bus_data, bus_write) into `sink`.
+  void trace(trace::TraceSink& sink);
 
   const CpuOutcome& outcome() const { return outcome_; }
   CpuStats stats() const;
@@ -142,8 +137,8 @@ class Slow32Cpu : public sc_core::sc_module, private isa::MemoryPort {
   sc_core::sc_clock* clock_;
   isa::Core core_;
   CpuOutcome outcome_;
-  bool tracing_ = false;
   CpuState state_ = CpuState::Run;
+  trace::Probe pc_probe_, state_probe_, instret_probe_, bus_addr_probe_, bus_data_probe_, bus_write_probe_;
 
   std::vector<std::uint32_t> pending_dmi_;  // addresses whose DMI grant is to be requested
   bool dmi_invalidated_ = false;

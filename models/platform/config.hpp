@@ -25,7 +25,7 @@ struct Config {
 
   std::string profile = "default";
   std::string stats_json;  // write statistics here when set
-  std::string vcd;         // write a VCD here when set (".vcd" is added if missing)
+  std::string vcd;         // write a VCD here when set
   std::string requests_csv;  // write every request's timestamps here when set
   bool quiet = false;      // no summary on stderr
 

@@ -11,6 +11,7 @@
 #include "interconnect/cycle_time.hpp"
 #include "memory/ram.hpp"
 #include "ring/ring_device.hpp"
+#include "trace/vcd_writer.hpp"
 
 namespace s32::platform {
 
@@ -52,20 +53,14 @@ struct Platform::Impl {
   cpu::Slow32Cpu cpu;
   std::unique_ptr<ring::RingDevice> ring;
   std::unique_ptr<NoDevice> no_device;
-  sc_core::sc_trace_file* vcd = nullptr;
+  std::unique_ptr<trace::VcdWriter> vcd;
   Stats stats;
 
-  ~Impl() {
-    if (vcd) sc_core::sc_close_vcd_trace_file(vcd);
-  }
-
   void open_vcd() {
-    std::string base = config.vcd;
-    if (base.size() > 4 && base.compare(base.size() - 4, 4, ".vcd") == 0) base.resize(base.size() - 4);
-    vcd = sc_core::sc_create_vcd_trace_file(base.c_str());
-    if (clk) sc_core::sc_trace(vcd, *clk, "clk");
-    cpu.trace(vcd);
-    if (ring) ring->trace(vcd);
+    vcd = std::make_unique<trace::VcdWriter>(config.vcd);
+    if (clk) vcd->add_clock("", "clk", clock.period_ps());
+    cpu.trace(*vcd);
+    if (ring) ring->trace(*vcd);
   }
 
   explicit Impl(Config c)
@@ -113,10 +108,8 @@ const Stats& Platform::run() {
   const auto t1 = std::chrono::steady_clock::now();
   if (m.backend) m.backend->flush();
   m.console.flush();
-  if (m.vcd) {
-    sc_core::sc_close_vcd_trace_file(m.vcd);
-    m.vcd = nullptr;
-  }
+  if (m.vcd && !m.vcd->close(m.clock.period_ps() * m.cpu.core().cycles()))
+    std::cerr << "s32sim: writing the VCD '" << m.config.vcd << "' failed\n";
 
   Stats& s = m.stats;
   s.cpu = m.cpu.stats();

@@ -26,15 +26,6 @@ RingDevice::RingDevice(sc_core::sc_module_name name, const RingConfig& config, c
     : sc_module(name),
       socket("socket"),
       dma("dma"),
-      irq("irq"),
-      doorbell_signal("doorbell"),
-      req_head_signal("req_head"),
-      req_tail_signal("req_tail"),
-      resp_head_signal("resp_head"),
-      resp_tail_signal("resp_tail"),
-      busy_signal("device_busy"),
-      opcode_signal("opcode"),
-      warnings_signal("protocol_warnings"),
       config_(config),
       clock_(clock),
       backend_(backend) {
@@ -52,12 +43,17 @@ RingDevice::RingDevice(sc_core::sc_module_name name, const RingConfig& config, c
   dont_initialize();
 }
 
-void RingDevice::trace(sc_core::sc_trace_file* tf) {
-  tracing_ = true;
-  for (const auto* s : {&doorbell_signal, &busy_signal, &irq}) sc_core::sc_trace(tf, *s, s->name());
-  for (const auto* s : {&req_head_signal, &req_tail_signal, &resp_head_signal, &resp_tail_signal, &opcode_signal,
-                        &warnings_signal})
-    sc_core::sc_trace(tf, *s, s->name());
+void RingDevice::trace(trace::TraceSink& sink) {
+  const std::string scope = basename();
+  doorbell_probe_.bind(sink, scope, "doorbell", 1);
+  req_head_probe_.bind(sink, scope, "req_head", 8, req_head_);
+  req_tail_probe_.bind(sink, scope, "req_tail", 8, req_tail_);
+  resp_head_probe_.bind(sink, scope, "resp_head", 8, resp_head_);
+  resp_tail_probe_.bind(sink, scope, "resp_tail", 8, resp_tail_);
+  busy_probe_.bind(sink, scope, "device_busy", 1);
+  opcode_probe_.bind(sink, scope, "opcode", 8);
+  irq_probe_.bind(sink, scope, "irq", 1);
+  warnings_probe_.bind(sink, scope, "protocol_warnings", 32);
 }
 
 void RingDevice::notify_at(sc_core::sc_event& e, std::uint64_t stamp) {
@@ -66,12 +62,12 @@ void RingDevice::notify_at(sc_core::sc_event& e, std::uint64_t stamp) {
   e.notify(t > now ? t - now : sc_core::SC_ZERO_TIME);
 }
 
-void RingDevice::end_doorbell_pulse() { doorbell_signal.write(false); }
+void RingDevice::end_doorbell_pulse() { doorbell_probe_.set(0); }
 
 void RingDevice::set_irq(bool level) {
   if (level == irq_level_) return;
   irq_level_ = level;
-  irq.write(level);
+  irq_probe_.set(level);
   if (level) {
     ++stats_.irqs;
     wake_.notify(sc_core::SC_ZERO_TIME);
@@ -228,9 +224,9 @@ void RingDevice::write_req_head(std::uint32_t value, std::uint64_t cycle) {
   req_head_ = head;
   ++stats_.doorbells;
   stats_.occupancy_samples.push_back(ring_used(req_head_, req_tail_));
-  if (tracing_) {
-    req_head_signal.write(req_head_);
-    doorbell_signal.write(true);
+  req_head_probe_.set(req_head_);
+  if (doorbell_probe_.bound()) {
+    doorbell_probe_.set(1);
     notify_at(doorbell_end_, cycle + 1);
   }
   if (config_.trigger.doorbell) notify_at(kick_, cycle + 1);
@@ -255,7 +251,7 @@ void RingDevice::write_resp_tail(std::uint32_t value, std::uint64_t cycle) {
     resp_record_[s] = -1;
   }
   resp_tail_ = tail;
-  if (tracing_) resp_tail_signal.write(resp_tail_);
+  resp_tail_probe_.set(resp_tail_);
   if (resp_tail_ == resp_head_ && config_.irq.enabled) {
     // Every response consumed: the guest has acknowledged the interrupt.
     irq_window_ = 0;
@@ -267,7 +263,7 @@ void RingDevice::write_resp_tail(std::uint32_t value, std::uint64_t cycle) {
 
 void RingDevice::warn(std::uint64_t cycle, const std::string& kind, const std::string& message) {
   stats_.warnings.push_back({cycle, kind, message});
-  if (tracing_) warnings_signal.write(static_cast<std::uint32_t>(stats_.warnings.size()));
+  warnings_probe_.set(stats_.warnings.size());
   if (config_.strict && stats_.warnings.size() == 1) sc_core::sc_stop();
 }
 
@@ -321,7 +317,7 @@ void RingDevice::worker() {
 
 void RingDevice::serve() {
   busy_ = true;
-  if (tracing_) busy_signal.write(true);
+  busy_probe_.set(1);
   // sc_stop() only ends the run after this delta: without the check a
   // strict run would still execute the requests behind the violation.
   while (!exit_status_ && !violated()) {
@@ -330,7 +326,7 @@ void RingDevice::serve() {
     serve_one();
   }
   busy_ = false;
-  if (tracing_) busy_signal.write(false);
+  busy_probe_.set(0);
   wake_.notify(sc_core::SC_ZERO_TIME);
 }
 
@@ -341,7 +337,7 @@ void RingDevice::serve_one() {
   const std::int64_t index = req_record_[slot];
   req_record_[slot] = -1;
   const std::uint64_t start = now_stamp();
-  if (tracing_) opcode_signal.write(req.opcode);
+  opcode_probe_.set(req.opcode);
 
   host::DataBuffer buf(&window_[kDataBuffer], host::kDataBufferSize);
   dma_delay_ = sc_core::SC_ZERO_TIME;
@@ -376,10 +372,8 @@ void RingDevice::serve_one() {
     stats_.response_occupancy_samples.push_back(ring_used(resp_head_, resp_tail_));
   }
   req_tail_ = (req_tail_ + 1) % kRingEntries;
-  if (tracing_) {
-    req_tail_signal.write(req_tail_);
-    resp_head_signal.write(resp_head_);
-  }
+  req_tail_probe_.set(req_tail_);
+  resp_head_probe_.set(resp_head_);
   const std::uint64_t posted = now_stamp();
   stats_.busy_cycles += posted - start;
   if (index >= 0) {

@@ -33,6 +33,7 @@
 #include "host/host_backend.hpp"
 #include "interconnect/cycle_time.hpp"
 #include "ring/ring_layout.hpp"
+#include "trace/probe.hpp"
 
 namespace s32::ring {
 
@@ -109,18 +110,13 @@ class RingDevice : public sc_core::sc_module, public cpu::GuestSyncIf, private h
   tlm_utils::simple_target_socket<RingDevice> socket;  // the 64 KiB window
   tlm_utils::simple_initiator_socket<RingDevice> dma;  // READ_DIRECT into guest RAM
 
-  // The completion line, and signals for waveforms (driven once trace() was called).
-  sc_core::sc_signal<bool> irq;
-  sc_core::sc_signal<bool> doorbell_signal;  // a pulse per REQ_HEAD write
-  sc_core::sc_signal<std::uint32_t> req_head_signal, req_tail_signal, resp_head_signal, resp_tail_signal;
-  sc_core::sc_signal<bool> busy_signal;
-  sc_core::sc_signal<std::uint32_t> opcode_signal;  // the request in service
-  sc_core::sc_signal<std::uint32_t> warnings_signal;  // protocol warnings so far
-
   RingDevice(sc_core::sc_module_name name, const RingConfig& config, const interconnect::CycleTime& clock,
              host::HostBackend& backend);
 
-  void trace(sc_core::sc_trace_file* tf);
+  // Traces doorbell (a pulse per REQ_HEAD write), the four ring indices,
+  // device_busy, opcode (the request in service), irq and the count of
+  // protocol_warnings into `sink`.
+  void trace(trace::TraceSink& sink);
 
   const RingStats& stats() const { return stats_; }
   bool violated() const { return config_.strict && !stats_.warnings.empty(); }
@@ -168,8 +164,9 @@ class RingDevice : public sc_core::sc_module, public cpu::GuestSyncIf, private h
   sc_core::sc_event wake_;   // for a CPU stalled in YIELD or HALT
   sc_core::sc_event irq_timer_;
   sc_core::sc_event doorbell_end_;
-  bool tracing_ = false;
-  bool irq_level_ = false;
+  trace::Probe doorbell_probe_, req_head_probe_, req_tail_probe_, resp_head_probe_, resp_tail_probe_, busy_probe_,
+      opcode_probe_, irq_probe_, warnings_probe_;
+  bool irq_level_ = false;  // the completion line
   std::uint32_t irq_window_ = 0;  // completions in the open coalescing window
   bool busy_ = false;
   bool final_ = false;       // the guest halted: drain everything, wait for nothing

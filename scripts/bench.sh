@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Speed figures of the simulator, as medians of several runs (RUNS, default
+# 5) on this machine:
+#   - fast mode: MIPS on the compute-bound benchmark (>= 100 M instructions)
+#   - cycle mode: simulated cycles per second, without and with --vcd, and
+#     the cost of --vcd as the ratio of the two
+#   - fast mode with --vcd, for comparison
+# Figures come from each run's --stats-json (host_seconds covers the
+# simulation only, not start-up).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+runs=${RUNS:-5}
+"$root/scripts/build.sh" > /dev/null
+
+sim="$root/build/tb/s32sim/s32sim"
+compute="$root/build/sw/bench/compute.s32x"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# run NAME [s32sim args...]: RUNS runs, statistics in $tmp/NAME.N.json
+run() {
+  local name=$1
+  shift
+  for i in $(seq "$runs"); do
+    "$sim" -q --stats-json "$tmp/$name.$i.json" "$@" > /dev/null
+  done
+}
+
+echo "s32sim benchmarks: $runs runs each, medians ($(nproc) CPUs, $(uname -m))"
+run fast "$compute"
+run cycle --mode cycle "$compute" 500
+run cycle_vcd --mode cycle --vcd "$tmp/c.vcd" "$compute" 500
+run fast_vcd --vcd "$tmp/f.vcd" "$compute"
+
+python3 - "$tmp" "$runs" <<'PY'
+import json, statistics, sys
+tmp, runs = sys.argv[1], int(sys.argv[2])
+def load(name):
+    return [json.load(open(f"{tmp}/{name}.{i}.json")) for i in range(1, runs + 1)]
+def med(xs):
+    return statistics.median(xs)
+fast, cycle, cycle_vcd, fast_vcd = (load(n) for n in ("fast", "cycle", "cycle_vcd", "fast_vcd"))
+mips = med([r["host_mips"] for r in fast])
+cps = med([r["cycles"] / r["host_seconds"] for r in cycle])
+cps_vcd = med([r["cycles"] / r["host_seconds"] for r in cycle_vcd])
+mips_vcd = med([r["host_mips"] for r in fast_vcd])
+each = ", ".join("%.0f" % r["host_mips"] for r in fast)
+print(f"  fast mode, compute ({fast[0]['instructions']:,} instructions): median {mips:.0f} MIPS (runs: {each})")
+print(f"  cycle mode, compute 500 ({cycle[0]['cycles']:,} cycles): median {cps / 1e6:.2f} M cycles/s")
+print(f"  cycle mode with --vcd: median {cps_vcd / 1e6:.2f} M cycles/s, "
+      f"--vcd costs x{cps / cps_vcd:.2f} (slowdown ratio of medians)")
+print(f"  fast mode with --vcd: median {mips_vcd:.0f} MIPS, x{mips / mips_vcd:.2f} slower than without")
+PY
