@@ -175,7 +175,10 @@ bool Slow32Cpu::stall_while(bool (Slow32Cpu::*keep_waiting)() const, std::uint64
     // sees its change in the same cycle the fast mode resumes in.
     std::uint64_t now = from;
     while ((this->*keep_waiting)()) {
-      if (now >= deadline) return false;
+      if (now >= deadline) {
+        core_.add_cycles(now - from);
+        return false;
+      }
       wait();
       ++now;
     }
@@ -374,7 +377,10 @@ void Slow32Cpu::apply_pending_dmi() {
 }
 
 void Slow32Cpu::invalidate_direct_mem_ptr(sc_dt::uint64, sc_dt::uint64) {
+  // Drop every grant (and the predecoded code with them); the code region
+  // is asked for again at once, the rest on first use.
   dmi_invalidated_ = true;
+  pending_dmi_.push_back(0);
   core_.interrupt();
 }
 

@@ -51,6 +51,9 @@ void Ram::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
       return;
     }
     std::memcpy(mem_.host(static_cast<std::uint32_t>(addr)), gp.get_data_ptr(), len);
+    // Someone else (a DMA) wrote code: initiators holding it through DMI
+    // must drop what they derived from it, such as predecoded instructions.
+    if (p & isa::kPermExec) socket->invalidate_direct_mem_ptr(addr, addr + len - 1);
   }
   delay += delay_;
   gp.set_dmi_allowed(true);

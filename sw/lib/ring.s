@@ -1,7 +1,8 @@
 # The guest side of the ring protocol (ring-abi.md): submit one request,
-# wait for its response, consume it. Like the public toolchain's MMIO
-# library it keeps one request in flight and YIELDs while it waits, so it
-# runs under every execution model s32sim offers.
+# wait for its response, consume it; the two halves are also callable on
+# their own, so a program can compute while its request is served. Like the
+# public toolchain's MMIO library it keeps one request in flight and YIELDs
+# while it waits, so it runs under every execution model s32sim offers.
 #
 # Calling convention of the public toolchain: arguments in r3..r10, results
 # in r1 (and r2), return address in lr, r11..r28 preserved, sp = r29.
@@ -24,11 +25,24 @@ errno:
 
 # ring_request(r3 = opcode, r4 = length, r5 = offset, r6 = status)
 #   -> r1 = response status, r2 = response length
-# On ERR (0xFFFFFFFF) errno = length when 1..4095, else EIO; on
-# 0xFFFFFFFE errno = EINTR.
+# ring_submit, then ring_wait_response. On ERR (0xFFFFFFFF) errno = length
+# when 1..4095, else EIO; on 0xFFFFFFFE errno = EINTR.
         .globl  ring_request
         .type   ring_request,@function
 ring_request:
+        mv      r1, lr                  # ring_submit leaves r1 alone
+        call    ring_submit
+        mv      lr, r1
+        j       ring_wait_response
+        .size   ring_request, .-ring_request
+
+# ring_submit(r3 = opcode, r4 = length, r5 = offset, r6 = status): publish
+# one request and return without waiting for its response, so the caller
+# can work while the device serves it; ring_wait_response collects it.
+# Clobbers only r2 and r7..r10.
+        .globl  ring_submit
+        .type   ring_submit,@function
+ring_submit:
         la      r7, __mmio_base
         # Wait for a free request slot: the ring is full at 255 entries.
 1:      ldw     r8, r7+RING_REQ_HEAD
@@ -48,6 +62,16 @@ ring_request:
         stw     r9+8, r5
         stw     r9+12, r6
         stw     r7+RING_REQ_HEAD, r10
+        ret
+        .size   ring_submit, .-ring_submit
+
+# ring_wait_response() -> r1 = response status, r2 = response length, errno
+# as for ring_request: YIELDs until the oldest unconsumed response is
+# posted, then reads and consumes it.
+        .globl  ring_wait_response
+        .type   ring_wait_response,@function
+ring_wait_response:
+        la      r7, __mmio_base
         # Wait for a response: RESP_HEAD != RESP_TAIL.
         lui     r2, 2                   # + 0x2000: RESP_HEAD, RESP_TAIL
         add     r2, r2, r7
@@ -83,7 +107,7 @@ ring_request:
         la      r5, errno
         stw     r5+0, r4
 7:      ret
-        .size   ring_request, .-ring_request
+        .size   ring_wait_response, .-ring_wait_response
 
 # ring_data() -> r1 = address of the data buffer
         .globl  ring_data

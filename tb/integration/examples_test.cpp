@@ -3,37 +3,24 @@
 // directory, once per profile. Output, stderr, the files left in the sandbox
 // and the exit status must equal the golden results, and the --stats-json
 // counters must be consistent across profiles and with the cost model.
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdint>
-#include <cstdlib>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iostream>
-#include <map>
 #include <optional>
 #include <sstream>
-#include <stdexcept>
 #include <string>
 #include <tuple>
 #include <utility>
 #include <vector>
 
-extern char** environ;
+#include "run_sim.hpp"
 
-namespace fs = std::filesystem;
 using namespace std::string_literals;
+using namespace s32::itest;
 
 namespace {
-
-using Files = std::map<std::string, std::string>;  // sandbox-relative path -> contents
-using Env = std::vector<std::pair<std::string, std::string>>;
 
 // One run of one program and what it must produce. Built by chaining:
 // Case("echo", "examples/echo").input("...").output("...").
@@ -131,6 +118,7 @@ std::string compute_output(std::uint32_t rounds) {
   return "checksum=" + std::to_string(sum) + "\n";
 }
 
+// latency.s and compute_between.s write the same bytes.
 std::string latency_output(unsigned n) {
   std::string s;
   for (unsigned i = 0; i < n; ++i) s += static_cast<char>('a' + i % 26);
@@ -250,6 +238,7 @@ std::vector<Case> all_cases() {
       Case("compute", "bench/compute").arguments({"5"}).output(compute_output(5)),
       Case("compute_bad_count", "bench/compute").arguments({"x"}).errors("bench: not a number: x\n").status(2),
       Case("latency", "bench/latency").arguments({"100"}).output(latency_output(100)),
+      Case("compute_between", "bench/compute_between").arguments({"30", "100"}).output(latency_output(30)),
       Case("throughput", "bench/throughput").arguments({"4"}).output(throughput_output(4)),
       Case("throughput_file", "bench/throughput")
           .arguments({"3", "out.bin"})
@@ -263,25 +252,6 @@ std::vector<Case> all_cases() {
 
 // ---- running s32sim --------------------------------------------------------
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void write_file(const fs::path& path, const std::string& data) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary) << data;
-}
-
-Files snapshot(const fs::path& root) {
-  Files files;
-  for (const auto& e : fs::recursive_directory_iterator(root))
-    if (e.is_regular_file()) files[fs::relative(e.path(), root).string()] = read_file(e.path());
-  return files;
-}
-
 std::string sorted_lines(const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream in(text);
@@ -292,133 +262,13 @@ std::string sorted_lines(const std::string& text) {
   return out;
 }
 
-// Long outputs are compared by size and first difference: a full diff of
-// megabytes helps nobody.
-void expect_same_text(const std::string& actual, const std::string& expected, const char* what) {
-  if (actual.size() + expected.size() < 4096) {
-    EXPECT_EQ(actual, expected) << what;
-    return;
-  }
-  EXPECT_EQ(actual.size(), expected.size()) << what << " size";
-  const auto diff = std::mismatch(actual.begin(), actual.end(), expected.begin(), expected.end());
-  if (diff.first != actual.end() || diff.second != expected.end()) {
-    const auto at = static_cast<std::size_t>(diff.first - actual.begin());
-    ADD_FAILURE() << what << " differs from byte " << at << ": got \"" << actual.substr(at, 40) << "\", expected \""
-                  << expected.substr(at, 40) << "\"";
-  }
-}
-
-// A fresh directory: the run's working directory, holding the program copy,
-// stdin, the captured output and the statistics, with the sandbox inside.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = testing::TempDir() + "s32int.XXXXXX";
-    if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp: "s + std::strerror(errno));
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    // Kept when something failed, for a look at what the guest left.
-    if (testing::Test::HasFailure()) {
-      std::cerr << "run directory kept: " << path_ << "\n";
-    } else {
-      std::error_code ec;
-      fs::remove_all(path_, ec);
-    }
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-struct Outcome {
-  int status = -1;
-  std::string out, err, stats;
-  Files files;  // the sandbox afterwards
-};
-
-// s32sim runs in `dir` with the program copied there, so argv[0] is the
-// bare file name whatever the build directory.
-Outcome run_s32sim(const Case& c, const std::string& profile, const TempDir& tmp) {
-  const fs::path dir = tmp.path();
-  const fs::path sandbox = dir / "sandbox";
-  fs::create_directories(sandbox);
-  for (const auto& [name, data] : c.setup) write_file(sandbox / name, data);
-  const std::string program = fs::path(c.program).filename().string() + ".s32x";
-  fs::copy_file(fs::path(S32_SW_BINARY_DIR) / (c.program + ".s32x"), dir / program);
-  write_file(dir / "stdin",
-             c.stdin_golden.empty() ? c.stdin_data : read_file(fs::path(S32_SW_SOURCE_DIR) / c.stdin_golden));
-
-  // The default profile is what a user gets without naming one.
-  std::vector<std::string> args{S32SIM_PATH, "-q", "--root", "sandbox", "--stats-json", "stats.json"};
-  if (profile != "default") args.insert(args.end(), {"--profile", profile});
-  args.insert(args.end(), c.options.begin(), c.options.end());
-  args.push_back(program);
-  args.insert(args.end(), c.args.begin(), c.args.end());
-
-  std::vector<std::string> env;
-  for (char** e = environ; *e; ++e) {
-    const std::string kv = *e;
-    const std::string key = kv.substr(0, kv.find('='));
-    const bool overridden =
-        std::any_of(c.host_env.begin(), c.host_env.end(), [&](const auto& p) { return p.first == key; });
-    if (!overridden) env.push_back(kv);
-  }
-  for (const auto& [k, val] : c.host_env) env.push_back(k + "=" + val);
-
-  std::vector<char*> argv, envp;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  for (auto& e : env) envp.push_back(e.data());
-  envp.push_back(nullptr);
-
-  const pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error("fork: "s + std::strerror(errno));
-  if (pid == 0) {
-    // Only async-signal-safe calls until exec.
-    if (chdir(dir.c_str()) != 0) _exit(120);
-    const int in = open("stdin", O_RDONLY);
-    const int out = open("stdout", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int err = open("stderr", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (in < 0 || out < 0 || err < 0) _exit(121);
-    if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(122);
-    execve(argv[0], argv.data(), envp.data());
-    _exit(123);
-  }
-  int wstatus = 0;
-  while (waitpid(pid, &wstatus, 0) < 0)
-    if (errno != EINTR) throw std::runtime_error("waitpid: "s + std::strerror(errno));
-
-  Outcome r;
-  r.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
-  r.out = read_file(dir / "stdout");
-  r.err = read_file(dir / "stderr");
-  r.stats = read_file(dir / "stats.json");
-  r.files = snapshot(sandbox);
-  return r;
-}
-
-// The unsigned number after "KEY": in `json`, searching from `from`; the
-// test fails when it is missing.
-std::uint64_t json_number(const std::string& json, const std::string& key, std::size_t from = 0) {
-  const std::string pattern = "\"" + key + "\": ";
-  const auto at = json.find(pattern, from);
-  if (at == std::string::npos) {
-    ADD_FAILURE() << "no \"" << key << "\" in the statistics:\n" << json;
-    return 0;
-  }
-  return std::strtoull(json.c_str() + at + pattern.size(), nullptr, 10);
-}
-
-std::string json_string(const std::string& json, const std::string& key) {
-  const std::string pattern = "\"" + key + "\": \"";
-  const auto at = json.find(pattern);
-  if (at == std::string::npos) return "(missing)";
-  const auto begin = at + pattern.size();
-  return json.substr(begin, json.find('"', begin) - begin);
+// The default profile is what a user gets without naming one.
+SimResult run_s32sim(const Case& c, const std::string& profile, const TempDir& tmp) {
+  SimRun run{c.program, {}, c.args, c.host_env, c.stdin_data, c.setup};
+  if (!c.stdin_golden.empty()) run.stdin_data = read_file(fs::path(S32_SW_SOURCE_DIR) / c.stdin_golden);
+  if (profile != "default") run.options = {"--profile", profile};
+  run.options.insert(run.options.end(), c.options.begin(), c.options.end());
+  return run_sim(run, tmp.path());
 }
 
 std::uint64_t by_class(const std::string& json, const std::string& cls) {
@@ -432,7 +282,7 @@ class IntegrationRun : public testing::TestWithParam<std::tuple<Case, std::strin
 TEST_P(IntegrationRun, MatchesGolden) {
   const auto& [c, profile] = GetParam();
   TempDir tmp;
-  const Outcome r = run_s32sim(c, profile, tmp);
+  const SimResult r = run_s32sim(c, profile, tmp);
 
   const std::string expected =
       c.stdout_golden.empty() ? c.expected_stdout : read_file(fs::path(S32_SW_SOURCE_DIR) / c.stdout_golden);
@@ -481,8 +331,8 @@ class IntegrationProfiles : public testing::TestWithParam<Case> {};
 TEST_P(IntegrationProfiles, SameInstructionsAndExit) {
   const Case& c = GetParam();
   TempDir tmp_default, tmp_reference;
-  const Outcome d = run_s32sim(c, "default", tmp_default);
-  const Outcome r = run_s32sim(c, "reference", tmp_reference);
+  const SimResult d = run_s32sim(c, "default", tmp_default);
+  const SimResult r = run_s32sim(c, "reference", tmp_reference);
   ASSERT_FALSE(d.stats.empty() || r.stats.empty()) << "no statistics written";
   EXPECT_EQ(json_number(d.stats, "instructions"), json_number(r.stats, "instructions"));
   EXPECT_EQ(json_number(d.stats, "exit_code"), json_number(r.stats, "exit_code"));

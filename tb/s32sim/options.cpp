@@ -81,6 +81,9 @@ void split_argv(int argc, char** argv, const po::options_description& desc, std:
     if (takes_value && !(!is_long && a.size() > 2) && i + 1 < argc) ours.push_back(argv[++i]);
   }
   if (i < argc) program = argv[i++];
+  // Like the public interpreter, one `--` right after the program path only
+  // separates: `prog -- -v` and `prog -v` both give the guest "-v".
+  if (i < argc && std::string(argv[i]) == "--") ++i;
   for (; i < argc; ++i) guest.emplace_back(argv[i]);
 }
 
@@ -95,7 +98,7 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
   std::uint64_t quantum = 10000, max_cycles = 0, yield_timeout = 10'000'000, ram_latency = 3, mmio_latency = 3;
 
   po::options_description desc(
-      "Usage: s32sim [options] program.s32x [guest args...]\n\n"
+      "Usage: s32sim [options] program.s32x [--] [guest args...]\n\n"
       "Runs a SLOW-32 executable on the SystemC/TLM virtual platform: the CPU, RAM,\n"
       "the ring device and a sandboxed host backend. The guest's stdout and stderr\n"
       "are its own; the simulator's summary goes to stderr. The exit status is the\n"

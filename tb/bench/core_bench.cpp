@@ -1,0 +1,47 @@
+// Microbenchmarks of the ISA core alone (no SystemC): instructions per
+// second on real programs, and decode throughput. Compared with s32sim's
+// fast-mode MIPS they show what the platform around the core costs.
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "bare_machine.hpp"
+#include "isa/image.hpp"
+#include "isa/instruction.hpp"
+
+namespace {
+
+void run_program(benchmark::State& state, const char* name) {
+  const s32::isa::Image image = s32::isa::load_s32x_file(std::string(S32_SW_BINARY_DIR) + "/examples/" + name);
+  std::uint64_t instructions = 0;
+  for (auto _ : state) {
+    s32::test::BareMachine machine(image);
+    const s32::test::BareRun run = machine.run();
+    if (run.stop != s32::isa::StopReason::Halt) state.SkipWithError("program did not halt");
+    instructions += run.instret;
+  }
+  state.counters["MIPS"] = benchmark::Counter(static_cast<double>(instructions) / 1e6, benchmark::Counter::kIsRate);
+}
+
+void BM_CoreFib(benchmark::State& state) { run_program(state, "fib.s32x"); }
+BENCHMARK(BM_CoreFib)->Unit(benchmark::kMillisecond);
+
+void BM_CoreMulDivFp(benchmark::State& state) { run_program(state, "fp.s32x"); }
+BENCHMARK(BM_CoreMulDivFp)->Unit(benchmark::kMicrosecond);
+
+void BM_Decode(benchmark::State& state) {
+  std::vector<std::uint32_t> words(4096);
+  std::uint32_t x = 12345;
+  for (auto& w : words) w = (x = x * 1103515245u + 12345u);
+  for (auto _ : state) {
+    for (std::uint32_t w : words) benchmark::DoNotOptimize(s32::isa::decode(w));
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(words.size()));
+}
+BENCHMARK(BM_Decode);
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,137 @@
+// Two timing modes, one answer. s32sim promises that the fast mode
+// (temporal decoupling, any quantum) and the cycle-stepped mode retire the
+// same instructions in the same cycles and time every ring request alike.
+// Every program under sw/ runs under every trigger, one interrupt
+// configuration and a short YIELD timeout, each in four ways: fast with the
+// default quantum, with a quantum of 1 and of 37 (quanta ending at odd
+// cycles, between device edges), and cycle-stepped. All four must agree on
+// the guest's output and exit status, on every timing statistic and, byte
+// for byte, on the per-request log.
+#include <gtest/gtest.h>
+
+#include <ostream>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "run_sim.hpp"
+
+using namespace std::string_literals;
+using namespace s32::itest;
+
+namespace {
+
+struct Program {
+  std::string name;
+  SimRun run;
+  int status = 0;
+  bool ring = true;  // talks to the ring device, so there are requests to log
+};
+
+// Small sizes keep the cycle-stepped runs short (well under 2 M cycles).
+std::vector<Program> programs() {
+  std::vector<Program> v;
+  for (const char* name : {"hello", "muldiv", "fib", "fp"})
+    v.push_back({name, {"examples/"s + name, {}, {}, {}, "", {}}, 0, false});
+  v.push_back({"hello_ring", {"examples/hello_ring", {}, {}, {}, "", {}}});
+  v.push_back({"echo", {"examples/echo", {}, {}, {}, "two\nlines\n", {}}});
+  v.push_back({"cat", {"examples/cat", {}, {"in.txt"}, {}, "", {{"in.txt", "a small file\n"}}}});
+  v.push_back({"args", {"examples/args", {}, {"one", "two words"}, {}, "", {}}});
+  v.push_back({"exit_status", {"examples/exit_status", {}, {}, {}, "", {}}, 42});
+  v.push_back({"file_roundtrip", {"examples/file_roundtrip", {}, {}, {}, "", {}}});
+  v.push_back({"listdir", {"examples/listdir", {}, {"only"}, {}, "", {{"only/single.txt", "x"}}}});
+  v.push_back({"time", {"examples/time", {"--epoch", "1700000000"}, {}, {{"TZ", "UTC"}}, "", {}}});
+  v.push_back({"env", {"examples/env", {"--env", "HOME=/home/guest"}, {}, {}, "", {}}});
+  v.push_back({"compute", {"bench/compute", {}, {"20"}, {}, "", {}}});
+  v.push_back({"latency", {"bench/latency", {}, {"30"}, {}, "", {}}});
+  v.push_back({"throughput", {"bench/throughput", {}, {"3"}, {}, "", {}}});
+  v.push_back({"compute_between", {"bench/compute_between", {}, {"10", "200"}, {}, "", {}}});
+  return v;
+}
+
+struct Trigger {
+  std::string name;
+  std::vector<std::string> options;
+};
+
+// Failure messages name the parameters instead of dumping their bytes.
+void PrintTo(const Program& p, std::ostream* os) { *os << p.name; }
+void PrintTo(const Trigger& t, std::ostream* os) { *os << t.name; }
+
+std::vector<Trigger> triggers() {
+  return {
+      {"yield", {"--trigger", "yield"}},
+      {"doorbell", {"--trigger", "doorbell"}},
+      {"hybrid", {"--trigger", "hybrid"}},
+      {"poll50", {"--trigger", "poll:50"}},
+      {"irq", {"--trigger", "hybrid", "--irq", "on", "--irq-coalesce", "2,300"}},
+      // Shorter than any request: every stall ends by the timeout instead.
+      {"yield_timeout", {"--trigger", "yield", "--yield-timeout", "100"}},
+  };
+}
+
+struct Mode {
+  std::string name;
+  std::vector<std::string> options;
+};
+
+// The first is the reference the others are compared with.
+const std::vector<Mode> kModes = {
+    {"cycle", {"--mode", "cycle"}},
+    {"fast", {"--mode", "fast"}},
+    {"fast_quantum_1", {"--mode", "fast", "--quantum", "1"}},
+    {"fast_quantum_37", {"--mode", "fast", "--quantum", "37"}},
+};
+
+// What must not depend on the mode.
+const char* const kSameStats[] = {"instructions",      "cycles",         "exit_code",      "stop_reason",
+                                  "requests",          "latency_cycles", "latency_stages", "backpressure_cycles",
+                                  "yield_wait_cycles", "irqs",           "yields",         "cycles_by_cause",
+                                  "mmio_accesses",     "cpu_cycles",     "doorbells",      "device_busy_cycles",
+                                  "ring_occupancy"};
+
+class InvarianceAcrossModes : public testing::TestWithParam<std::tuple<Program, Trigger>> {};
+
+TEST_P(InvarianceAcrossModes, SameAnswer) {
+  const auto& [program, trigger] = GetParam();
+  TempDir tmp;
+  std::vector<SimResult> results;
+  for (const Mode& mode : kModes) {
+    SimRun run = program.run;
+    run.options.insert(run.options.begin(), trigger.options.begin(), trigger.options.end());
+    run.options.insert(run.options.begin(), mode.options.begin(), mode.options.end());
+    results.push_back(run_sim(run, tmp.path() / mode.name));
+  }
+
+  // Four identical failures would agree too: the reference run must be a
+  // proper one.
+  const SimResult& ref = results.front();
+  ASSERT_FALSE(ref.stats.empty()) << "no statistics written; stderr: " << ref.err;
+  EXPECT_EQ(ref.status, program.status) << ref.err;
+  EXPECT_EQ(json_string(ref.stats, "stop_reason"), program.ring ? "exit" : "halt");
+  EXPECT_EQ(json_field(ref.stats, "protocol_warnings", "total"), 0u);
+  EXPECT_GT(json_number(ref.stats, "instructions"), 0u);
+  if (program.ring) {
+    EXPECT_GE(parse_requests(ref.requests).size(), 2u) << "too few requests to compare";
+    EXPECT_GT(json_field(ref.stats, "latency_cycles", "count"), 0u);
+  }
+
+  for (std::size_t i = 1; i < kModes.size(); ++i) {
+    const SimResult& r = results[i];
+    SCOPED_TRACE("--mode " + kModes[i].name + " against " + kModes[0].name);
+    ASSERT_FALSE(r.stats.empty()) << "no statistics written; stderr: " << r.err;
+    EXPECT_EQ(r.status, ref.status);
+    expect_same_text(r.out, ref.out, "stdout");
+    expect_same_text(r.err, ref.err, "stderr");
+    for (const char* key : kSameStats) EXPECT_EQ(json_raw(r.stats, key), json_raw(ref.stats, key)) << key;
+    expect_same_text(r.requests, ref.requests, "requests CSV");
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Programs, InvarianceAcrossModes,
+                         testing::Combine(testing::ValuesIn(programs()), testing::ValuesIn(triggers())),
+                         [](const auto& info) {
+                           return std::get<0>(info.param).name + "_" + std::get<1>(info.param).name;
+                         });
+
+}  // namespace

@@ -1,0 +1,124 @@
+// The s32sim command line: what goes to the guest, option values, profiles
+// and explicit overrides, config files, and usage errors.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "options.hpp"
+
+namespace {
+
+using s32::platform::Config;
+
+struct Parsed {
+  s32::sim::ParseResult result;
+  Config config;
+  std::string out;
+};
+
+Parsed parse(std::vector<std::string> args) {
+  args.insert(args.begin(), "s32sim");
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  Parsed p;
+  std::ostringstream out;
+  p.result = s32::sim::parse_command_line(static_cast<int>(argv.size()), argv.data(), p.config, out);
+  p.out = out.str();
+  return p;
+}
+
+TEST(Options, EverythingAfterTheProgramBelongsToTheGuest) {
+  const Parsed p = parse({"-q", "--root", "/tmp", "prog.s32x", "-q", "--root", "x"});
+  ASSERT_FALSE(p.result.exit);
+  EXPECT_EQ(p.config.program, "prog.s32x");
+  EXPECT_EQ(p.config.guest_args, (std::vector<std::string>{"-q", "--root", "x"}));
+  EXPECT_EQ(p.config.host.root, "/tmp");
+  EXPECT_TRUE(p.config.quiet);
+}
+
+TEST(Options, OneDoubleDashAfterTheProgramOnlySeparates) {
+  EXPECT_EQ(parse({"prog.s32x", "--", "-v"}).config.guest_args, (std::vector<std::string>{"-v"}));
+  EXPECT_EQ(parse({"prog.s32x", "--", "--", "x"}).config.guest_args, (std::vector<std::string>{"--", "x"}));
+  EXPECT_EQ(parse({"--", "prog.s32x", "a"}).config.guest_args, (std::vector<std::string>{"a"}));
+}
+
+TEST(Options, ReferenceProfileAndExplicitOverrides) {
+  const Parsed ref = parse({"--profile", "reference", "prog.s32x"});
+  ASSERT_FALSE(ref.result.exit);
+  EXPECT_FALSE(ref.config.ring.trigger.doorbell);
+  EXPECT_TRUE(ref.config.ring.trigger.yield);
+  EXPECT_EQ(ref.config.cpu.yield, s32::cpu::YieldMode::Spin);
+  EXPECT_EQ(ref.config.host.latency.cycles(s32::host::ServiceClass::File, 100), 0u);
+
+  const Parsed over = parse({"--profile", "reference", "--trigger", "doorbell", "prog.s32x"});
+  EXPECT_TRUE(over.config.ring.trigger.doorbell);
+  EXPECT_FALSE(over.config.ring.trigger.yield);
+}
+
+TEST(Options, ExecutionModelValues) {
+  const Parsed p = parse({"--trigger", "poll:250", "--yield", "spin:7", "--irq", "on", "--irq-coalesce", "4,900",
+                          "--mode", "cycle", "--latency", "file=10+2", "--cost", "divide=48", "prog.s32x"});
+  ASSERT_FALSE(p.result.exit);
+  EXPECT_EQ(p.config.ring.trigger.poll, 250u);
+  EXPECT_EQ(p.config.cpu.costs[0x51], 7u);  // yield
+  EXPECT_TRUE(p.config.ring.irq.enabled);
+  EXPECT_EQ(p.config.ring.irq.count, 4u);
+  EXPECT_EQ(p.config.ring.irq.cycles, 900u);
+  EXPECT_TRUE(p.config.cycle_stepped);
+  EXPECT_EQ(p.config.host.latency.cycles(s32::host::ServiceClass::File, 5), 20u);
+  EXPECT_EQ(p.config.cpu.costs[0x0C], 48u);  // div
+  EXPECT_EQ(p.config.cpu.costs[0x0D], 48u);  // rem
+}
+
+TEST(Options, EnvironmentIsOnlyWhatIsPassed) {
+  setenv("S32SIM_OPTIONS_TEST", "from-host", 1);
+  const Parsed p = parse({"--env", "A=1", "--pass-env", "S32SIM_OPTIONS_TEST", "--pass-env", "S32SIM_UNSET_X",
+                          "--epoch", "1700000000.5", "prog.s32x"});
+  ASSERT_FALSE(p.result.exit);
+  EXPECT_EQ(p.config.host.env, (std::vector<std::string>{"A=1", "S32SIM_OPTIONS_TEST=from-host"}));
+  ASSERT_TRUE(p.config.host.epoch_ns.has_value());
+  EXPECT_EQ(*p.config.host.epoch_ns, 1700000000500000000LL);
+}
+
+TEST(Options, ConfigFileFillsWhatTheCommandLineLeaves) {
+  const std::string path = testing::TempDir() + "s32sim-options.ini";
+  {
+    std::ofstream ini(path);
+    ini << "quantum = 77\ntrigger = yield\nenv = FROM_FILE=1\nclock-mhz = 50\n";
+  }
+  const Parsed p = parse({"--config", path, "--clock-mhz", "200", "prog.s32x"});
+  std::remove(path.c_str());
+  ASSERT_FALSE(p.result.exit);
+  EXPECT_EQ(p.config.cpu.quantum, 77u);
+  EXPECT_FALSE(p.config.ring.trigger.doorbell);
+  EXPECT_EQ(p.config.clock_mhz, 200.0);
+  EXPECT_EQ(p.config.host.env, (std::vector<std::string>{"FROM_FILE=1"}));
+}
+
+TEST(Options, UsageErrorsExitWithStatus2) {
+  for (const std::vector<std::string>& bad :
+       {std::vector<std::string>{}, {"--trigger", "sometimes", "p"}, {"--yield", "spin:0", "p"}, {"--quantum", "0", "p"},
+        {"--mode", "slow", "p"}, {"--irq-coalesce", "0,5", "p"}, {"--latency", "disk=5", "p"}, {"--cost", "nop2=3", "p"},
+        {"--env", "NOVALUE", "p"}, {"--epoch", "yesterday", "p"}, {"--no-such-option", "p"}, {"--clock-mhz", "-1", "p"},
+        {"--profile", "fastest", "p"}}) {
+    const Parsed p = parse(bad);
+    EXPECT_TRUE(p.result.exit);
+    EXPECT_EQ(p.result.status, 2) << testing::PrintToString(bad);
+  }
+}
+
+TEST(Options, HelpAndVersionExitZero) {
+  const Parsed help = parse({"--help"});
+  EXPECT_TRUE(help.result.exit);
+  EXPECT_EQ(help.result.status, 0);
+  EXPECT_NE(help.out.find("--trigger"), std::string::npos);
+  const Parsed version = parse({"--version"});
+  EXPECT_EQ(version.result.status, 0);
+  EXPECT_NE(version.out.find("s32sim"), std::string::npos);
+}
+
+}  // namespace
