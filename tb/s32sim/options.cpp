@@ -142,7 +142,8 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
        "rises; the guest acknowledges by consuming every response")
       ("irq-coalesce", po::value(&irq_coalesce)->default_value("1,0"),
        "K,T: raise the line after K completions or T cycles after the first,\n"
-       "whichever comes first (T = 0: no time limit)")
+       "whichever comes first (T = 0: no time limit; with K > 1 a guest that keeps\n"
+       "one request in flight then sleeps until --yield-timeout)")
       ("latency", po::value(&latency)->composing(),
        "host latency of a service class, CLASS=CYCLES[+PER_BYTE]; classes:\n"
        "console (default 400+2), file (2000+1), time (200), env (200+1),\n"

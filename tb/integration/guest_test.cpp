@@ -1,0 +1,151 @@
+// Guests that go wrong, and code written by DMA: each documented exit
+// status, with the output written so far kept and the statistics and
+// waveform complete.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "run_sim.hpp"
+
+namespace {
+
+namespace fs = s32::itest::fs;
+using s32::itest::json_field;
+using s32::itest::json_number;
+using s32::itest::json_string;
+using s32::itest::read_file;
+using s32::itest::run_sim;
+using s32::itest::SimResult;
+using s32::itest::SimRun;
+
+class Guest : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("s32sim-guest-" + std::to_string(::getpid()) + "-" +
+                                        testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  SimResult run(const SimRun& r) { return run_sim(r, dir_); }
+  std::string vcd() const { return read_file(dir_ / "trace.vcd"); }
+  fs::path dir_;
+};
+
+// `addi r3, r0, 'B'` in little-endian bytes: replaces patch's `li r3, 'A'`.
+std::string patch_code() {
+  const std::uint32_t word = 0x04200190u;
+  std::string bytes;
+  for (int i = 0; i < 4; ++i) bytes.push_back(static_cast<char>(word >> (8 * i)));
+  return bytes;
+}
+
+TEST_F(Guest, ReadDirectOverExecutedCodeRunsTheNewCode) {
+  for (const char* mode : {"fast", "cycle"}) {
+    SimRun r;
+    r.program = "tests/dma_code";
+    r.options = {"--mode", mode};
+    r.args = {"patch.bin"};
+    r.files = {{"patch.bin", patch_code()}};
+    const SimResult res = run(r);
+    EXPECT_EQ(res.status, 0) << mode << ": " << res.err;
+    EXPECT_EQ(res.out, "AB\n") << mode << ": the predecoded 'A' code ran again";
+    fs::remove_all(dir_);
+  }
+}
+
+// The VCD was closed properly: its last value of cpu_state is halted (4).
+void expect_complete_vcd(const std::string& vcd) {
+  ASSERT_NE(vcd.find("$enddefinitions $end"), std::string::npos);
+  const auto var = vcd.find(" cpu_state [2:0] $end");
+  ASSERT_NE(var, std::string::npos);
+  const auto code_at = vcd.rfind(' ', var - 1) + 1;
+  const std::string code = vcd.substr(code_at, var - code_at);
+  EXPECT_NE(vcd.rfind("b100 " + code + "\n"), std::string::npos) << "cpu_state never reached halted";
+}
+
+TEST_F(Guest, IllegalInstructionExits132KeepingOutputStatsAndWaveform) {
+  SimRun r;
+  r.program = "tests/fault_illegal";
+  r.options = {"--vcd", "trace.vcd", "--mode", "cycle"};
+  const SimResult res = run(r);
+  EXPECT_EQ(res.status, 132);
+  EXPECT_EQ(res.out, "before the fault\n");
+  EXPECT_NE(res.err.find("illegal opcode at pc 0x"), std::string::npos) << res.err;
+  EXPECT_NE(res.err.find(".word 0x0000007e"), std::string::npos) << res.err;
+  EXPECT_EQ(json_string(res.stats, "stop_reason"), "fault");
+  EXPECT_EQ(json_number(res.stats, "exit_code"), 132u);
+  expect_complete_vcd(vcd());
+}
+
+TEST_F(Guest, MemoryFaultExits139NamingTheAddress) {
+  SimRun r;
+  r.program = "tests/fault_memory";
+  r.options = {"--vcd", "trace.vcd"};
+  const SimResult res = run(r);
+  EXPECT_EQ(res.status, 139);
+  EXPECT_EQ(res.out, "Dbefore the fault\n") << "DEBUG and ring output, in order, flushed";
+  EXPECT_NE(res.err.find("address 0xf0000010"), std::string::npos) << res.err;
+  EXPECT_NE(res.err.find("ldw r5, r4+16"), std::string::npos) << res.err;
+  EXPECT_EQ(json_string(res.stats, "stop_reason"), "fault");
+  expect_complete_vcd(vcd());
+}
+
+TEST_F(Guest, FailedAssertionExits134WithBothValues) {
+  SimRun r;
+  r.program = "tests/fault_assert";
+  const SimResult res = run(r);
+  EXPECT_EQ(res.status, 134);
+  EXPECT_NE(res.err.find("assertion failed"), std::string::npos) << res.err;
+  EXPECT_NE(res.err.find("0x00000007 != 0x00000008"), std::string::npos) << res.err;
+  EXPECT_EQ(json_string(res.stats, "stop_reason"), "assert");
+}
+
+TEST_F(Guest, CycleLimitExits124) {
+  for (const char* mode : {"fast", "cycle"}) {
+    SimRun r;
+    r.program = "tests/spin";
+    r.options = {"--max-cycles", "5000", "--mode", mode};
+    const SimResult res = run(r);
+    EXPECT_EQ(res.status, 124) << mode;
+    EXPECT_EQ(json_string(res.stats, "stop_reason"), "cycle-limit") << mode;
+    const std::uint64_t cycles = json_number(res.stats, "cycles");
+    EXPECT_GE(cycles, 5000u) << mode;
+    EXPECT_LE(cycles, 5001u) << mode;  // the loop's instructions cost 1 cycle each
+    fs::remove_all(dir_);
+  }
+}
+
+TEST_F(Guest, ProtocolViolationIsCountedAndStopsAStrictRun) {
+  SimRun r;
+  r.program = "tests/wrong_index";
+  SimResult res = run(r);
+  EXPECT_EQ(res.status, 0);
+  EXPECT_EQ(json_field(res.stats, "protocol_warnings", "total"), 1u);
+  EXPECT_EQ(json_number(res.stats, "wrong-side-index"), 1u);
+  fs::remove_all(dir_);
+
+  r.options = {"--strict"};
+  res = run(r);
+  EXPECT_EQ(res.status, 125);
+  EXPECT_EQ(json_string(res.stats, "stop_reason"), "protocol-violation");
+  EXPECT_NE(res.err.find("REQ_TAIL"), std::string::npos) << res.err;
+}
+
+// A program that cannot be loaded: exit 126 and one line on stderr.
+TEST_F(Guest, UnloadableProgramExits126WithOneLine) {
+  fs::create_directories(dir_);
+  s32::itest::write_file(dir_ / "bad.s32x", "X23S but not really an executable");
+  for (const std::string program : {"bad.s32x", "missing.s32x"}) {
+    const std::string cmd = std::string(S32SIM_PATH) + " -q " + (dir_ / program).string() + " 2> " +
+                            (dir_ / "err").string() + " > /dev/null";
+    const int status = std::system(cmd.c_str());
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 126) << program;
+    const std::string err = read_file(dir_ / "err");
+    EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+    EXPECT_NE(err.find(program), std::string::npos) << err;
+  }
+}
+
+}  // namespace
