@@ -104,9 +104,13 @@ PosixBackend::~PosixBackend() {
 
 void PosixBackend::flush() { console_.flush(); }
 
-PosixBackend::Slot* PosixBackend::slot(std::uint32_t guest_fd) {
-  if (guest_fd >= kMaxGuestFds || slots_[guest_fd].kind == Slot::Kind::Free) return nullptr;
-  return &slots_[guest_fd];
+PosixBackend::Slot* PosixBackend::open_slot(std::uint32_t guest_fd, std::optional<Slot::Kind> kind, Completion& c) {
+  Slot* s = guest_fd < kMaxGuestFds ? &slots_[guest_fd] : nullptr;
+  if (!s || s->kind == Slot::Kind::Free || (kind && s->kind != *kind)) {
+    fail(c, EBADF);
+    return nullptr;
+  }
+  return s;
 }
 
 int PosixBackend::alloc_slot() {
@@ -172,11 +176,8 @@ PosixBackend::Work PosixBackend::dispatch(const Request& req, DataBuffer& buf, G
     case kReadDirect: return do_read_direct(req, mem, c);
     case kOpen: return do_open(req, buf, c);
     case kClose: {
-      Slot* s = slot(req.status);
-      if (!s) {
-        fail(c, EBADF);
-        return {ServiceClass::File, 0};
-      }
+      Slot* s = open_slot(req.status, std::nullopt, c);
+      if (!s) return {ServiceClass::File, 0};
       int err = 0;
       if (s->kind == Slot::Kind::Dir && ::closedir(s->dir) != 0) err = errno;
       if (s->kind == Slot::Kind::File && s->owned && ::close(s->fd) != 0) err = errno;
@@ -197,11 +198,8 @@ PosixBackend::Work PosixBackend::dispatch(const Request& req, DataBuffer& buf, G
       ok(c);
       return console;
     case kFtruncate: {
-      Slot* s = slot(req.status);
-      if (!s || s->kind != Slot::Kind::File) {
-        fail(c, EBADF);
-        return {ServiceClass::File, 0};
-      }
+      Slot* s = open_slot(req.status, Slot::Kind::File, c);
+      if (!s) return {ServiceClass::File, 0};
       if (req.length < 4) {
         fail(c, EINVAL);
         return {ServiceClass::File, 0};
@@ -222,11 +220,8 @@ PosixBackend::Work PosixBackend::dispatch(const Request& req, DataBuffer& buf, G
     case kReaddir: return do_readdir(req, buf, c);
     case kClosedir:
     case kRewinddir: {
-      Slot* s = slot(req.status);
-      if (!s || s->kind != Slot::Kind::Dir) {
-        fail(c, EBADF);
-        return {ServiceClass::File, 0};
-      }
+      Slot* s = open_slot(req.status, Slot::Kind::Dir, c);
+      if (!s) return {ServiceClass::File, 0};
       if (req.opcode == kRewinddir) {
         ::rewinddir(s->dir);
         ok(c);
@@ -261,11 +256,8 @@ PosixBackend::Work PosixBackend::dispatch(const Request& req, DataBuffer& buf, G
 }
 
 PosixBackend::Work PosixBackend::do_write(const Request& req, DataBuffer& buf, Completion& c) {
-  Slot* s = slot(req.status);
-  if (!s || s->kind != Slot::Kind::File) {
-    fail(c, EBADF);
-    return {ServiceClass::File, 0};
-  }
+  Slot* s = open_slot(req.status, Slot::Kind::File, c);
+  if (!s) return {ServiceClass::File, 0};
   Work w{is_console_fd(s->fd) ? ServiceClass::Console : ServiceClass::File, 0};
   if (!need(buf, req.offset, req.length, c)) return w;
   if (req.length == 0) {
@@ -287,11 +279,8 @@ PosixBackend::Work PosixBackend::do_write(const Request& req, DataBuffer& buf, C
 }
 
 PosixBackend::Work PosixBackend::do_read(const Request& req, DataBuffer& buf, Completion& c) {
-  Slot* s = slot(req.status);
-  if (!s || s->kind != Slot::Kind::File) {
-    fail(c, EBADF);
-    return {ServiceClass::File, 0};
-  }
+  Slot* s = open_slot(req.status, Slot::Kind::File, c);
+  if (!s) return {ServiceClass::File, 0};
   Work w{is_console_fd(s->fd) ? ServiceClass::Console : ServiceClass::File, 0};
   if (!need(buf, req.offset, req.length, c)) return w;
   if (req.length == 0) {
@@ -313,11 +302,8 @@ PosixBackend::Work PosixBackend::do_read(const Request& req, DataBuffer& buf, Co
 }
 
 PosixBackend::Work PosixBackend::do_read_direct(const Request& req, GuestMemory& mem, Completion& c) {
-  Slot* s = slot(req.status);
-  if (!s || s->kind != Slot::Kind::File) {
-    fail(c, EBADF);
-    return {ServiceClass::File, 0};
-  }
+  Slot* s = open_slot(req.status, Slot::Kind::File, c);
+  if (!s) return {ServiceClass::File, 0};
   if (req.length == 0) {
     ok(c);
     return {ServiceClass::File, 0};
@@ -398,11 +384,8 @@ PosixBackend::Work PosixBackend::do_open(const Request& req, DataBuffer& buf, Co
 
 PosixBackend::Work PosixBackend::do_seek(const Request& req, DataBuffer& buf, Completion& c) {
   const Work w{ServiceClass::File, 8};
-  Slot* s = slot(req.status);
-  if (!s || s->kind != Slot::Kind::File) {
-    fail(c, EBADF);
-    return w;
-  }
+  Slot* s = open_slot(req.status, Slot::Kind::File, c);
+  if (!s) return w;
   if (req.length < 8) {
     fail(c, EINVAL);
     return w;
@@ -426,11 +409,8 @@ PosixBackend::Work PosixBackend::do_stat(const Request& req, DataBuffer& buf, Co
   if (!need(buf, req.offset, kStatRecordSize, c)) return w;
   struct stat st;
   if (!use_lstat && req.status != kStatusErr) {
-    Slot* s = slot(req.status);
-    if (!s) {
-      fail(c, EBADF);
-      return w;
-    }
+    Slot* s = open_slot(req.status, std::nullopt, c);
+    if (!s) return w;
     const int fd = s->kind == Slot::Kind::Dir ? ::dirfd(s->dir) : s->fd;
     if (::fstat(fd, &st) != 0) {
       fail(c, errno);
@@ -561,11 +541,8 @@ PosixBackend::Work PosixBackend::do_opendir(const Request& req, DataBuffer& buf,
 
 PosixBackend::Work PosixBackend::do_readdir(const Request& req, DataBuffer& buf, Completion& c) {
   const Work w{ServiceClass::File, 0};
-  Slot* s = slot(req.status);
-  if (!s || s->kind != Slot::Kind::Dir) {
-    fail(c, EBADF);
-    return w;
-  }
+  Slot* s = open_slot(req.status, Slot::Kind::Dir, c);
+  if (!s) return w;
   if (!need(buf, req.offset, kDirentRecordSize, c)) return w;
   errno = 0;
   const struct dirent* e = ::readdir(s->dir);

@@ -77,7 +77,9 @@ class PosixBackend : public HostBackend {
 
   // Path argument: `length` bytes at `offset`, NUL optional.
   bool path_arg(const Request& req, const DataBuffer& buf, std::string& out, Completion& c);
-  Slot* slot(std::uint32_t guest_fd);
+  // The slot of an open `guest_fd` (of `kind`, when given); otherwise
+  // answers EBADF and returns nullptr.
+  Slot* open_slot(std::uint32_t guest_fd, std::optional<Slot::Kind> kind, Completion& c);
   int alloc_slot();
   bool is_console_fd(int host_fd) const;
 

@@ -29,28 +29,14 @@ arg_count:
 3:      ret
 4:      ldw     r11, r4+0
         la      r3, not_a_number
-        call    put_err
+        call    ring_eputs
         mv      r3, r11
-        call    put_err
+        call    ring_eputs
         la      r3, newline
-        call    put_err
+        call    ring_eputs
         li      r3, 2
         call    ring_exit
         .size   arg_count, .-arg_count
-
-# put_err(r3 = NUL-terminated string) to stderr
-put_err:
-        addi    sp, sp, -16
-        stw     sp+12, lr
-        stw     sp+8, r3
-        call    strlen
-        mv      r5, r1
-        ldw     r4, sp+8
-        li      r3, 2
-        call    ring_write
-        ldw     lr, sp+12
-        addi    sp, sp, 16
-        ret
 
         .section .rodata
 not_a_number:

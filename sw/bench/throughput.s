@@ -59,20 +59,20 @@ _start:
 4:      li      r3, 0
         call    ring_exit
 8:      la      r3, short
-        call    put_err
+        call    ring_eputs
         li      r3, 1
         call    ring_exit
 9:      la      r3, failed
-        call    put_err
+        call    ring_eputs
         la      r4, errno
         ldw     r3, r4+0
         addi    sp, sp, -16
         mv      r4, sp
         call    utoa
         mv      r3, r1
-        call    put_err
+        call    ring_eputs
         la      r3, newline
-        call    put_err
+        call    ring_eputs
         li      r3, 1
         call    ring_exit
 
@@ -99,20 +99,6 @@ fill:
         addi    r4, r4, 1
         j       1b
 4:      ret
-
-# put_err(r3 = NUL-terminated string) to stderr
-put_err:
-        addi    sp, sp, -16
-        stw     sp+12, lr
-        stw     sp+8, r3
-        call    strlen
-        mv      r5, r1
-        ldw     r4, sp+8
-        li      r3, 2
-        call    ring_write
-        ldw     lr, sp+12
-        addi    sp, sp, 16
-        ret
 
         .section .rodata
 wrote:

@@ -261,46 +261,32 @@ fail_errno:
         mv      r11, r3
         mv      r12, r4
         mv      r3, r11
-        call    put_err
+        call    ring_eputs
         la      r3, m_failed
-        call    put_err
+        call    ring_eputs
         addi    sp, sp, -16
         mv      r3, r12
         mv      r4, sp
         call    utoa
         mv      r3, r1
-        call    put_err
+        call    ring_eputs
         la      r3, m_newline
-        call    put_err
+        call    ring_eputs
         li      r3, 1
         call    ring_exit
 
 # die(r3 = step name, r4 = reason): "STEP: REASON\n" on stderr, status 1
 die:
         mv      r11, r4
-        call    put_err
+        call    ring_eputs
         la      r3, m_colon
-        call    put_err
+        call    ring_eputs
         mv      r3, r11
-        call    put_err
+        call    ring_eputs
         la      r3, m_newline
-        call    put_err
+        call    ring_eputs
         li      r3, 1
         call    ring_exit
-
-# put_err(r3 = NUL-terminated string) to stderr
-put_err:
-        addi    sp, sp, -16
-        stw     sp+12, lr
-        stw     sp+8, r3
-        call    strlen
-        mv      r5, r1
-        ldw     r4, sp+8
-        li      r3, 2
-        call    ring_write
-        ldw     lr, sp+12
-        addi    sp, sp, 16
-        ret
 
         .section .rodata
 old_name:       .asciz  "roundtrip.txt"

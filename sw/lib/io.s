@@ -107,20 +107,42 @@ ring_read:
         .globl  ring_puts
         .type   ring_puts,@function
 ring_puts:
+        mv      r4, r3
+        li      r3, 1
+        j       ring_fputs
+        .size   ring_puts, .-ring_puts
+
+# ring_eputs(r3 = NUL-terminated string) -> r1 = bytes written or -1 (to fd 2)
+        .globl  ring_eputs
+        .type   ring_eputs,@function
+ring_eputs:
+        mv      r4, r3
+        li      r3, 2
+        j       ring_fputs
+        .size   ring_eputs, .-ring_eputs
+
+# ring_fputs(r3 = fd, r4 = NUL-terminated string) -> r1 = bytes written or -1
+        .globl  ring_fputs
+        .type   ring_fputs,@function
+ring_fputs:
         addi    sp, sp, -16
         stw     sp+12, lr
         stw     sp+8, r11
+        stw     sp+4, r12
         mv      r11, r3
+        mv      r12, r4
+        mv      r3, r4
         call    strlen
         mv      r5, r1
-        mv      r4, r11
-        li      r3, 1
+        mv      r4, r12
+        mv      r3, r11
         call    ring_write
+        ldw     r12, sp+4
         ldw     r11, sp+8
         ldw     lr, sp+12
         addi    sp, sp, 16
         ret
-        .size   ring_puts, .-ring_puts
+        .size   ring_fputs, .-ring_fputs
 
 # ring_put_uint(r3 = unsigned value): decimal to fd 1
         .globl  ring_put_uint

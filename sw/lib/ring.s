@@ -119,29 +119,17 @@ ring_data:
         ret
         .size   ring_data, .-ring_data
 
-# ring_exit(r3 = status): never returns. Like the public library it writes
-# the EXIT descriptor itself and YIELDs until the host stops the program.
+# ring_exit(r3 = status): never returns. Like the public library it
+# submits EXIT without waiting for a response and YIELDs until the host
+# stops the program.
         .globl  ring_exit
         .type   ring_exit,@function
 ring_exit:
-        la      r7, __mmio_base
-1:      ldw     r8, r7+RING_REQ_HEAD
-        ldw     r9, r7+RING_REQ_TAIL
-        addi    r10, r8, 1
-        andi    r10, r10, 255
-        bne     r10, r9, 2f
-        yield
+        mv      r6, r3
+        li      r3, 9                   # EXIT
+        li      r4, 0
+        li      r5, 0
+        call    ring_submit
+1:      yield
         j       1b
-2:      slli    r9, r8, 4
-        add     r9, r9, r7
-        lui     r2, 1
-        add     r9, r9, r2
-        li      r4, 9                   # EXIT
-        stw     r9+0, r4
-        stw     r9+4, r0
-        stw     r9+8, r0
-        stw     r9+12, r3
-        stw     r7+RING_REQ_HEAD, r10
-3:      yield
-        j       3b
         .size   ring_exit, .-ring_exit
