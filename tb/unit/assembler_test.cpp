@@ -1257,3 +1257,51 @@ TEST(AsmErrors, F64OperandInAnOddRegisterIsRejectedAtItsLine) {
     EXPECT_NE(e.diagnostics()[0].message.find("even register"), std::string::npos);
   }
 }
+
+// The public interpreter's own load checks (its s32x_loader): what our files
+// must pass for it to run them too.
+TEST(AsmLayout, OutputPassesThePublicInterpretersLoadChecks) {
+  const std::string src = R"(
+        .text
+        .globl _start
+_start: la r3, table
+        halt
+        .section .rodata
+table:  .word 1, 2, 3
+        .data
+value:  .word 7
+        .bss
+buf:    .zero 5000
+)";
+  for (const bool mmio : {false, true}) {
+    as::Options options;
+    options.mmio = mmio;
+    const Bytes f = as::assemble(src, options);
+    SCOPED_TRACE(mmio ? "with --mmio" : "without --mmio");
+    EXPECT_EQ(le32(f, 0x00), 0x53333258u);
+    EXPECT_EQ(f[4] | f[5] << 8, 1);  // version
+    EXPECT_EQ(f[7], 0x32);           // machine
+    const std::uint32_t entry = le32(f, 0x08), flags = le32(f, 0x1C), code_limit = le32(f, 0x20),
+                        rodata_limit = le32(f, 0x24), data_limit = le32(f, 0x28), stack_base = le32(f, 0x2C),
+                        mem_size = le32(f, 0x30), stack_end = le32(f, 0x38), mmio_base = le32(f, 0x3C);
+    EXPECT_EQ(flags & ~0x81u, 0u) << "only W^X and MMIO flags";
+    EXPECT_LE(code_limit, 0x100000u);
+    EXPECT_LT(entry, code_limit);
+    EXPECT_LE(mem_size, 0x10000000u);
+    EXPECT_LE(data_limit, 0x10000000u);
+    EXPECT_LE(stack_base, 0x10000000u);
+    if (mmio) {
+      EXPECT_LE(std::uint64_t{mmio_base} + 0x10000, stack_end);
+    }
+    for (const RawSection& s : sections_of(f)) {
+      if (s.mem_size == 0) continue;
+      EXPECT_LT(s.vaddr, mem_size) << s.name;
+      // Every loaded byte lies in code, rodata or data (where it writes them).
+      const std::uint64_t end = std::uint64_t{s.vaddr} + s.mem_size;
+      const bool in_code = end <= code_limit;
+      const bool in_rodata = s.vaddr >= code_limit && end <= rodata_limit;
+      const bool in_data = s.vaddr >= rodata_limit && end <= data_limit;
+      EXPECT_TRUE(in_code || in_rodata || in_data) << s.name;
+    }
+  }
+}
