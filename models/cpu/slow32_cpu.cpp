@@ -314,6 +314,11 @@ isa::SlowAccess Slow32Cpu::write(std::uint32_t addr, unsigned size, std::uint32_
 
 isa::SlowAccess Slow32Cpu::transact(tlm::tlm_command cmd, std::uint32_t addr, unsigned size, std::uint8_t* data,
                                     std::uint64_t cycle) {
+  // The transaction happens at the start of its instruction, in simulated
+  // time too: device registers must see accesses in their true order. The
+  // sync comes first so no payload is alive across a wait: a run stopped
+  // there (--strict) never resumes this thread.
+  sync_to(cycle);
   tlm::tlm_generic_payload gp;
   gp.set_address(addr);
   gp.set_data_ptr(data);
@@ -323,9 +328,6 @@ isa::SlowAccess Slow32Cpu::transact(tlm::tlm_command cmd, std::uint32_t addr, un
   gp.set_dmi_allowed(false);
   gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   gp.set_command(cmd);
-  // The transaction happens at the start of its instruction, in simulated
-  // time too: device registers must see accesses in their true order.
-  sync_to(cycle);
   sc_time delay = sc_core::SC_ZERO_TIME;
   socket->b_transport(gp, delay);
   if (gp.is_response_error()) return {false, 0};

@@ -339,13 +339,9 @@ void RingDevice::serve_one() {
   const std::uint64_t start = now_stamp();
   opcode_probe_.set(req.opcode);
 
-  host::DataBuffer buf(&window_[kDataBuffer], host::kDataBufferSize);
-  dma_delay_ = sc_core::SC_ZERO_TIME;
-  const host::HostTime t{clock_.falling_ps(start), clock_.period_ps()};
-  const host::Completion c = backend_.execute(req, buf, *this, t);
-  if (!c.protocol_warning.empty()) warn(start, "payload-range", c.protocol_warning);
+  const Served c = execute(req, start);
   ++stats_.requests_by_opcode[req.opcode];
-  wait_until(start + c.latency_cycles + clock_.cycles_in(dma_delay_));
+  wait_until(start + c.latency_cycles);
   const std::uint64_t host_done = now_stamp();
   if (c.exit) exit_status_ = c.status;
 
@@ -386,6 +382,15 @@ void RingDevice::serve_one() {
   }
   if (post) completion_for_irq();
   wake_.notify(sc_core::SC_ZERO_TIME);
+}
+
+RingDevice::Served RingDevice::execute(const host::Request& req, std::uint64_t start) {
+  host::DataBuffer buf(&window_[kDataBuffer], host::kDataBufferSize);
+  dma_delay_ = sc_core::SC_ZERO_TIME;
+  const host::HostTime t{clock_.falling_ps(start), clock_.period_ps()};
+  const host::Completion c = backend_.execute(req, buf, *this, t);
+  if (!c.protocol_warning.empty()) warn(start, "payload-range", c.protocol_warning);
+  return {c.length, c.status, c.latency_cycles + clock_.cycles_in(dma_delay_), c.exit};
 }
 
 bool RingDevice::write(std::uint32_t addr, const std::uint8_t* data, std::uint32_t length) {

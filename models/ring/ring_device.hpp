@@ -138,6 +138,15 @@ class RingDevice : public sc_core::sc_module, public cpu::GuestSyncIf, private h
   void warn(std::uint64_t cycle, const std::string& kind, const std::string& message);
 
   void worker();
+  // What serving a request leaves behind; trivially destructible, because a
+  // run can end while the worker waits with it (a thread abandoned at
+  // sc_stop never runs its destructors).
+  struct Served {
+    std::uint32_t length, status;
+    std::uint64_t latency_cycles;  // host work plus DMA time
+    bool exit;
+  };
+  Served execute(const host::Request& req, std::uint64_t start);
   void irq_timeout();
   void end_doorbell_pulse();
   void completion_for_irq();
