@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "assembler.hpp"
 #include "bare_machine.hpp"
 #include "isa/image.hpp"
 #include "isa/instruction.hpp"
@@ -24,6 +25,52 @@ void run_program(benchmark::State& state, const char* name) {
   }
   state.counters["MIPS"] = benchmark::Counter(static_cast<double>(instructions) / 1e6, benchmark::Counter::kIsRate);
 }
+
+// The inner loop of sw/bench/compute.s (xorshift rounds with a MUL and a
+// DIV each), 2000 rounds, ending in HALT: the same work s32sim's fast-mode
+// figure in scripts/bench.sh measures, without the platform around it.
+void BM_CoreComputeLoop(benchmark::State& state) {
+  const s32::isa::Image image = s32::isa::load_s32x(s32::as::assemble(R"(
+        .text
+        .globl  _start
+_start: li      r11, 2000
+        li      r12, 0
+        li      r13, 0
+        li      r14, -1831433054
+        li      r16, 1024
+        li      r17, 31
+1:      bgeu    r12, r11, 3f
+        li      r15, 0
+2:      slli    r5, r14, 13
+        xor     r14, r14, r5
+        srli    r5, r14, 17
+        xor     r14, r14, r5
+        slli    r5, r14, 5
+        xor     r14, r14, r5
+        add     r5, r14, r15
+        add     r13, r13, r5
+        addi    r15, r15, 1
+        bne     r15, r16, 2b
+        mul     r13, r13, r17
+        andi    r5, r12, 255
+        addi    r5, r5, 1
+        div     r5, r14, r5
+        add     r13, r13, r5
+        addi    r12, r12, 1
+        j       1b
+3:      mv      r1, r13
+        halt
+)"));
+  std::uint64_t instructions = 0;
+  for (auto _ : state) {
+    s32::test::BareMachine machine(image);
+    const s32::test::BareRun run = machine.run();
+    if (run.stop != s32::isa::StopReason::Halt) state.SkipWithError("program did not halt");
+    instructions += run.instret;
+  }
+  state.counters["MIPS"] = benchmark::Counter(static_cast<double>(instructions) / 1e6, benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_CoreComputeLoop)->Unit(benchmark::kMillisecond);
 
 void BM_CoreFib(benchmark::State& state) { run_program(state, "fib.s32x"); }
 BENCHMARK(BM_CoreFib)->Unit(benchmark::kMillisecond);
