@@ -28,15 +28,14 @@ class Bus : public sc_core::sc_module {
   // `port`, which sees the range starting at `target_base`.
   void map(std::uint64_t base, std::uint64_t size, unsigned port, std::uint64_t target_base, std::string label);
 
+ private:
   struct Mapping {
     std::uint64_t base, size;
     unsigned port;
     std::uint64_t target_base;
     std::string label;
   };
-  const std::vector<Mapping>& mappings() const { return map_; }
 
- private:
   const Mapping* decode(std::uint64_t addr, unsigned len) const;
   void b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   bool get_direct_mem_ptr(int id, tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi);

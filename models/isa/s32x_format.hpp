@@ -85,5 +85,7 @@ inline constexpr std::uint32_t kDefaultStackBase = 0x0FFFFFF0;
 inline constexpr std::uint32_t kDefaultStackSize = 0x10000;
 inline constexpr std::uint32_t kDefaultHeapSize = 0x100000;
 inline constexpr std::uint32_t kDefaultMemSize = 0x10000000;
+// The public interpreter refuses a code region larger than this.
+inline constexpr std::uint32_t kPublicInterpreterCodeLimit = 0x100000;
 
 }  // namespace s32::s32x

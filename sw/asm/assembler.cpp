@@ -929,7 +929,7 @@ void Assembler::Impl::place() {
     diags.push_back({"", 0, "program and heap run into the stack: lower --heap-size or --stack-size", false});
     return;
   }
-  if (layout.code_limit > 0x100000)
+  if (layout.code_limit > s32x::kPublicInterpreterCodeLimit)
     diags.push_back({"", 0, "code region exceeds 1 MiB; the public interpreter refuses such files", true});
 
   const auto L = [&](std::initializer_list<const char*> names, std::uint64_t v) {

@@ -10,11 +10,13 @@
 #include <string>
 #include <vector>
 
+#include "isa/s32x_format.hpp"
+
 namespace s32::as {
 
 struct Options {
-  std::uint32_t stack_size = 0x10000;
-  std::uint32_t heap_size = 0x100000;
+  std::uint32_t stack_size = s32x::kDefaultStackSize;
+  std::uint32_t heap_size = s32x::kDefaultHeapSize;
   bool mmio = false;   // add the 64 KiB ring window after the heap
   bool wxorx = true;   // header flag 0x01
   bool strip = false;  // leave out the symbol table

@@ -33,7 +33,7 @@ bool parse_size(const std::string& text, std::uint32_t& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string output, stack_size = "64K", heap_size = "1M";
+  std::string output, stack_size, heap_size;
   std::vector<std::string> inputs;
   s32::as::Options opt;
 
@@ -48,8 +48,10 @@ int main(int argc, char** argv) {
       ("help,h", "show this help and exit")
       ("version", "print the version and exit")
       ("output,o", po::value(&output), "output .s32x file (required)")
-      ("stack-size", po::value(&stack_size)->default_value("64K"), "stack size (bytes; K and M suffixes)")
-      ("heap-size", po::value(&heap_size)->default_value("1M"), "heap size reserved before the MMIO window")
+      ("stack-size", po::value(&stack_size)->default_value(std::to_string(opt.stack_size)),
+       "stack size (bytes; K and M suffixes)")
+      ("heap-size", po::value(&heap_size)->default_value(std::to_string(opt.heap_size)),
+       "heap size reserved before the MMIO window")
       ("mmio", po::bool_switch(&opt.mmio), "add the 64 KiB ring window after the heap (defines __mmio_base, __mmio_end)")
       ("no-wxorx", "leave code and rodata writable (clears header flag 0x01)")
       ("entry,e", po::value(&opt.entry)->default_value("_start"), "entry symbol")
