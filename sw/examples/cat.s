@@ -97,11 +97,9 @@ report:
         la      r3, middle
         call    ring_eputs
         la      r4, errno
-        ldw     r3, r4+0
-        mv      r4, sp
-        call    utoa
-        mv      r3, r1
-        call    ring_eputs
+        ldw     r4, r4+0
+        li      r3, 2
+        call    ring_fput_uint
         la      r3, newline
         call    ring_eputs
         ldw     r11, sp+24

@@ -260,16 +260,12 @@ say_errno:
 fail_errno:
         mv      r11, r3
         mv      r12, r4
-        mv      r3, r11
         call    ring_eputs
         la      r3, m_failed
         call    ring_eputs
-        addi    sp, sp, -16
-        mv      r3, r12
-        mv      r4, sp
-        call    utoa
-        mv      r3, r1
-        call    ring_eputs
+        li      r3, 2
+        mv      r4, r12
+        call    ring_fput_uint
         la      r3, m_newline
         call    ring_eputs
         li      r3, 1

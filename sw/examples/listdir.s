@@ -50,12 +50,9 @@ _start:
         la      r3, middle
         call    ring_eputs
         la      r4, errno
-        ldw     r3, r4+0
-        addi    sp, sp, -16
-        mv      r4, sp
-        call    utoa
-        mv      r3, r1
-        call    ring_eputs
+        ldw     r4, r4+0
+        li      r3, 2
+        call    ring_fput_uint
         la      r3, newline
         call    ring_eputs
         li      r3, 1

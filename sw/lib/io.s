@@ -148,16 +148,30 @@ ring_fputs:
         .globl  ring_put_uint
         .type   ring_put_uint,@function
 ring_put_uint:
+        mv      r4, r3
+        li      r3, 1
+        j       ring_fput_uint
+        .size   ring_put_uint, .-ring_put_uint
+
+# ring_fput_uint(r3 = fd, r4 = unsigned value): decimal to fd
+        .globl  ring_fput_uint
+        .type   ring_fput_uint,@function
+ring_fput_uint:
         addi    sp, sp, -32
         stw     sp+28, lr
+        stw     sp+24, r11
+        mv      r11, r3
+        mv      r3, r4
         mv      r4, sp
         call    utoa
-        mv      r3, r1
-        call    ring_puts
+        mv      r4, r1
+        mv      r3, r11
+        call    ring_fputs
+        ldw     r11, sp+24
         ldw     lr, sp+28
         addi    sp, sp, 32
         ret
-        .size   ring_put_uint, .-ring_put_uint
+        .size   ring_fput_uint, .-ring_fput_uint
 
 # ring_put_int(r3 = signed value): decimal to fd 1
         .globl  ring_put_int
@@ -435,26 +449,9 @@ ring_readdir:
         .globl  ring_gettime
         .type   ring_gettime,@function
 ring_gettime:
-        addi    sp, sp, -16
-        stw     sp+12, lr
-        stw     sp+8, r11
-        mv      r11, r3
+        mv      r4, r3
         li      r3, OP_GETTIME
-        li      r4, 16
-        li      r5, 0
-        li      r6, 0
-        call    ring_request
-        bne     r1, r0, 1f
-        call    ring_data
-        mv      r4, r1
-        mv      r3, r11
-        li      r5, 16
-        call    memcpy
-        li      r1, 0
-1:      ldw     r11, sp+8
-        ldw     lr, sp+12
-        addi    sp, sp, 16
-        ret
+        j       request_record
         .size   ring_gettime, .-ring_gettime
 
 # ring_gettz(r3 = seconds lo, r4 = seconds hi, r5 = 16-byte record out:
@@ -464,8 +461,7 @@ ring_gettime:
 ring_gettz:
         addi    sp, sp, -16
         stw     sp+12, lr
-        stw     sp+8, r11
-        mv      r11, r5
+        stw     sp+8, r5
         stw     sp+4, r3
         stw     sp+0, r4
         call    ring_data
@@ -476,6 +472,21 @@ ring_gettz:
         stw     r1+8, r0
         stw     r1+12, r0
         li      r3, OP_GETTZ
+        ldw     r4, sp+8
+        call    request_record
+        ldw     lr, sp+12
+        addi    sp, sp, 16
+        ret
+        .size   ring_gettz, .-ring_gettz
+
+# request_record(r3 = opcode, r4 = 16-byte record out) -> r1 = 0 or -1:
+# a request whose answer is a 16-byte record at data-buffer offset 0.
+        .type   request_record,@function
+request_record:
+        addi    sp, sp, -16
+        stw     sp+12, lr
+        stw     sp+8, r11
+        mv      r11, r4
         li      r4, 16
         li      r5, 0
         li      r6, 0
@@ -491,7 +502,7 @@ ring_gettz:
         ldw     lr, sp+12
         addi    sp, sp, 16
         ret
-        .size   ring_gettz, .-ring_gettz
+        .size   request_record, .-request_record
 
 # ring_getenv(r3 = name, r4 = buffer, r5 = its size) -> r1 = value length
 # (the value is NUL-terminated in the buffer) or -1 when unset or too long
