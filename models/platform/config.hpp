@@ -28,6 +28,7 @@ struct Config {
   std::string vcd;         // write a VCD here when set
   std::string requests_csv;  // write every request's timestamps here when set
   bool quiet = false;      // no summary on stderr
+  bool progress = false;   // a progress line on stderr every few seconds of host time
 
   // The guest's console on the host (tests redirect it).
   int stdin_fd = 0, stdout_fd = 1, stderr_fd = 2;

@@ -1,6 +1,7 @@
 #include "platform/platform.hpp"
 
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 
@@ -32,6 +33,40 @@ class NoDevice : public sc_core::sc_module, public cpu::GuestSyncIf {
   sc_core::sc_event never_;
 };
 
+// Reports progress on long runs: wakes every `step` simulated cycles (it
+// touches no model state, so results do not change) and prints a line on
+// stderr when a few seconds of host time have passed.
+class ProgressReporter : public sc_core::sc_module {
+ public:
+  ProgressReporter(sc_core::sc_module_name name, const interconnect::CycleTime& clock, const cpu::Slow32Cpu& cpu)
+      : sc_module(name), clock_(clock), cpu_(cpu), last_(std::chrono::steady_clock::now()), start_(last_) {
+    SC_HAS_PROCESS(ProgressReporter);
+    SC_THREAD(run);
+  }
+
+ private:
+  static constexpr std::uint64_t kStepCycles = 1'000'000;
+  static constexpr double kIntervalSeconds = 2.0;
+
+  void run() {
+    for (;;) {
+      wait(clock_.period() * static_cast<double>(kStepCycles));
+      const auto now = std::chrono::steady_clock::now();
+      if (std::chrono::duration<double>(now - last_).count() < kIntervalSeconds) continue;
+      last_ = now;
+      const double host = std::chrono::duration<double>(now - start_).count();
+      const std::uint64_t cycles = clock_.cycle_at_or_after(sc_core::sc_time_stamp());
+      std::fprintf(stderr, "s32sim: %llu cycles (%.3f ms simulated), %llu instructions, %.0f s on the host\n",
+                   static_cast<unsigned long long>(cycles), static_cast<double>(cycles) * clock_.period_ns() / 1e6,
+                   static_cast<unsigned long long>(cpu_.core().instret()), host);
+    }
+  }
+
+  interconnect::CycleTime clock_;
+  const cpu::Slow32Cpu& cpu_;
+  std::chrono::steady_clock::time_point last_, start_;
+};
+
 std::vector<isa::Region> ram_regions(const isa::Image& image) {
   std::vector<isa::Region> out;
   for (const isa::Region& r : image.regions)
@@ -53,6 +88,7 @@ struct Platform::Impl {
   cpu::Slow32Cpu cpu;
   std::unique_ptr<ring::RingDevice> ring;
   std::unique_ptr<NoDevice> no_device;
+  std::unique_ptr<ProgressReporter> progress;
   std::unique_ptr<trace::VcdWriter> vcd;
   Stats stats;
 
@@ -92,6 +128,7 @@ struct Platform::Impl {
       cpu.sync.bind(*no_device);
     }
     if (!config.vcd.empty()) open_vcd();
+    if (config.progress) progress = std::make_unique<ProgressReporter>("progress", clock, cpu);
   }
 };
 

@@ -132,6 +132,23 @@ TEST_F(Guest, ProtocolViolationIsCountedAndStopsAStrictRun) {
   EXPECT_NE(res.err.find("REQ_TAIL"), std::string::npos) << res.err;
 }
 
+// The progress reporter only watches: the same run with it gives the same
+// statistics and request timestamps.
+TEST_F(Guest, ProgressReportingDoesNotChangeResults) {
+  SimRun r;
+  r.program = "bench/latency";
+  r.args = {"30"};
+  const SimResult quiet = run(r);
+  fs::remove_all(dir_);
+  r.options = {"--progress"};
+  const SimResult watched = run(r);
+  EXPECT_EQ(watched.status, quiet.status);
+  EXPECT_EQ(json_number(watched.stats, "cycles"), json_number(quiet.stats, "cycles"));
+  EXPECT_EQ(json_number(watched.stats, "instructions"), json_number(quiet.stats, "instructions"));
+  EXPECT_EQ(watched.requests, quiet.requests);
+  EXPECT_EQ(watched.out, quiet.out);
+}
+
 // A program that cannot be loaded: exit 126 and one line on stderr.
 TEST_F(Guest, UnloadableProgramExits126WithOneLine) {
   fs::create_directories(dir_);

@@ -1,5 +1,7 @@
 #include "options.hpp"
 
+#include <unistd.h>
+
 #include <boost/program_options.hpp>
 #include <cmath>
 #include <cstdlib>
@@ -113,6 +115,9 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
       ("version", "print the version and exit")
       ("config", po::value(&config_file), "read options from this INI file")
       ("quiet,q", "no summary on stderr")
+      ("progress", "a progress line on stderr every few seconds of a long run (the\n"
+       "default when stderr is a terminal and not --quiet)")
+      ("no-progress", "no progress lines")
       ("stats-json", po::value(&config.stats_json), "write statistics as JSON to this file")
       ("max-cycles", po::value(&max_cycles)->default_value(0), "stop after this many cycles (0: no limit)")
       ("strict", "stop at the first ring protocol violation")
@@ -215,6 +220,7 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
     config.ring.access_cycles = mmio_latency;
     config.ring.strict = vm.count("strict") > 0;
     config.quiet = vm.count("quiet") > 0;
+    config.progress = vm.count("progress") || (!vm.count("no-progress") && !config.quiet && isatty(STDERR_FILENO));
     for (const std::string& l : latency) {
       const auto [cls, value] = split_pair(l, "--latency");
       if (std::string e = config.host.latency.set(cls, value); !e.empty()) throw UsageError(e);

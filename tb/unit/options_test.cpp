@@ -122,3 +122,10 @@ TEST(Options, HelpAndVersionExitZero) {
 }
 
 }  // namespace
+
+TEST(Options, ProgressIsForcedOnOrOffAndOffWhenQuiet) {
+  EXPECT_TRUE(parse({"--progress", "prog.s32x"}).config.progress);
+  EXPECT_FALSE(parse({"--no-progress", "prog.s32x"}).config.progress);
+  EXPECT_FALSE(parse({"-q", "prog.s32x"}).config.progress);
+  EXPECT_EQ(parse({"--progress", "prog.s32x", "x"}).config.guest_args, (std::vector<std::string>{"x"}));
+}
