@@ -99,72 +99,74 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
   double clock_mhz = 100;
   std::uint64_t quantum = 10000, max_cycles = 0, yield_timeout = 10'000'000, ram_latency = 3, mmio_latency = 3;
 
-  po::options_description desc(
-      "Usage: s32sim [options] program.s32x [--] [guest args...]\n\n"
-      "Runs a SLOW-32 executable on the SystemC/TLM virtual platform: the CPU, RAM,\n"
-      "the ring device and a sandboxed host backend. The guest's stdout and stderr\n"
-      "are its own; the simulator's summary goes to stderr. The exit status is the\n"
-      "guest's (EXIT status or r1 at HALT, low 8 bits), or: 2 usage error, 70\n"
-      "internal error, 124 cycle limit, 125 protocol violation (--strict), 126\n"
-      "cannot load the program, 132 illegal instruction, 134 failed ASSERT_EQ,\n"
-      "139 memory fault.\n\n"
-      "Every option can also be set in a --config file (INI, same names).\n\nOptions");
+  constexpr unsigned kWidth = 100, kDescriptionColumn = 40;
+  po::options_description general("General", kWidth, kDescriptionColumn);
+  po::options_description timing("Timing and execution model", kWidth, kDescriptionColumn);
+  po::options_description host("The guest's host", kWidth, kDescriptionColumn);
+  po::options_description output("Output", kWidth, kDescriptionColumn);
   // clang-format off
-  desc.add_options()
+  general.add_options()
       ("help,h", "show this help and exit")
       ("version", "print the version and exit")
-      ("config", po::value(&config_file), "read options from this INI file")
-      ("quiet,q", "no summary on stderr")
-      ("progress", "a progress line on stderr every few seconds of a long run (the\n"
-       "default when stderr is a terminal and not --quiet)")
-      ("no-progress", "no progress lines")
-      ("stats-json", po::value(&config.stats_json), "write statistics as JSON to this file")
-      ("max-cycles", po::value(&max_cycles)->default_value(0), "stop after this many cycles (0: no limit)")
-      ("strict", "stop at the first ring protocol violation")
-      ("profile", po::value(&profile)->default_value("default"),
-       "default, or reference: behave like the public interpreter (process at\n"
-       "YIELD/HALT only, zero host latency, YIELD costs 1 cycle)")
-      ("clock-mhz", po::value(&clock_mhz)->default_value(100), "CPU and device clock")
-      ("mode", po::value(&mode)->default_value("fast"),
-       "fast: temporal decoupling and DMI; cycle: the CPU steps edge by edge on an\n"
-       "sc_clock (slower, every traced signal moves on real cycles). Both give the\n"
-       "same instructions, cycles, request timestamps and output")
-      ("vcd", po::value(&config.vcd), "write a VCD waveform to FILE (open with GTKWave, see waves/)")
-      ("requests-csv", po::value(&config.requests_csv),
-       "write one line per ring request with the cycle of each stage to FILE")
-      ("quantum", po::value(&quantum)->default_value(10000),
-       "cycles the CPU may run ahead of the rest of the platform")
-      ("trigger", po::value(&trigger)->default_value("hybrid"),
-       "what starts the device: doorbell (REQ_HEAD write), yield (guest YIELD),\n"
-       "hybrid (both), or poll:N (every N cycles)")
-      ("yield", po::value(&yield)->default_value("wait"),
-       "wait: YIELD stalls until the device posts a completion; spin:N: YIELD\n"
-       "costs N cycles")
-      ("yield-timeout", po::value(&yield_timeout)->default_value(10'000'000),
+      ("config", po::value(&config_file)->value_name("FILE"), "read options from this INI file")
+      ("profile", po::value(&profile)->default_value("default")->value_name("NAME"),
+       "default, or reference: behave like the public interpreter (process at YIELD/HALT only, "
+       "zero host latency, YIELD costs 1 cycle); later options refine it")
+      ("max-cycles", po::value(&max_cycles)->default_value(0)->value_name("N"),
+       "stop after N cycles (0: no limit)")
+      ("strict", "stop at the first ring protocol violation");
+  timing.add_options()
+      ("mode", po::value(&mode)->default_value("fast")->value_name("MODE"),
+       "fast: temporal decoupling and DMI; cycle: the CPU steps edge by edge on an sc_clock (slower; "
+       "every traced value moves on real cycles). Both give the same instructions, cycles, request "
+       "timestamps and output")
+      ("clock-mhz", po::value(&clock_mhz)->default_value(100)->value_name("MHZ"), "CPU and device clock")
+      ("quantum", po::value(&quantum)->default_value(10000)->value_name("N"),
+       "cycles the CPU may run ahead of the rest of the platform (fast mode)")
+      ("trigger", po::value(&trigger)->default_value("hybrid")->value_name("WHAT"),
+       "what starts the device: doorbell (the REQ_HEAD write), yield (the guest's YIELD), hybrid "
+       "(both), or poll:N (every N cycles)")
+      ("yield", po::value(&yield)->default_value("wait")->value_name("HOW"),
+       "wait: YIELD stalls until the device posts a completion; spin:N: YIELD costs N cycles")
+      ("yield-timeout", po::value(&yield_timeout)->default_value(10'000'000)->value_name("N"),
        "longest YIELD stall, in cycles")
-      ("irq", po::value(&irq)->default_value("off"),
-       "on: the device raises a completion line and a stalled YIELD sleeps until it\n"
-       "rises; the guest acknowledges by consuming every response")
-      ("irq-coalesce", po::value(&irq_coalesce)->default_value("1,0"),
-       "K,T: raise the line after K completions or T cycles after the first,\n"
-       "whichever comes first (T = 0: no time limit; with K > 1 a guest that keeps\n"
-       "one request in flight then sleeps until --yield-timeout)")
-      ("latency", po::value(&latency)->composing(),
-       "host latency of a service class, CLASS=CYCLES[+PER_BYTE]; classes:\n"
-       "console (default 400+2), file (2000+1), time (200), env (200+1),\n"
-       "control (50); repeatable")
-      ("cost", po::value(&cost)->composing(),
-       "cycle cost of an instruction or class, NAME=CYCLES (e.g. mulh=40,\n"
-       "fdiv.d=20, divide=48, fp=4); repeatable")
-      ("ram-latency", po::value(&ram_latency)->default_value(3), "cycles per RAM access")
-      ("mmio-latency", po::value(&mmio_latency)->default_value(3), "cycles per ring-window access")
-      ("root", po::value(&root)->default_value("."),
-       "sandbox root: the guest's files live under it; paths leaving it fail with EACCES")
-      ("env", po::value(&env)->composing(), "set a guest environment variable, NAME=VALUE; repeatable")
-      ("pass-env", po::value(&pass_env)->composing(), "pass this host variable to the guest; repeatable")
-      ("epoch", po::value(&epoch),
-       "wall-clock seconds (since 1970) at simulated time 0 (default: host time at start)")
+      ("irq", po::value(&irq)->default_value("off")->value_name("on|off"),
+       "on: the device raises a completion line and a stalled YIELD sleeps until it rises; the "
+       "guest acknowledges by consuming every response")
+      ("irq-coalesce", po::value(&irq_coalesce)->default_value("1,0")->value_name("K,T"),
+       "raise the line after K completions, or T cycles after the first, whichever comes first "
+       "(T = 0: no time limit; with K > 1 a guest that keeps one request in flight then sleeps "
+       "until --yield-timeout)")
+      ("latency", po::value(&latency)->composing()->value_name("CLASS=C[+B]"),
+       "host latency of a service class: C cycles plus B per byte; classes console (default "
+       "400+2), file (2000+1), time (200), env (200+1), control (50); repeatable")
+      ("cost", po::value(&cost)->composing()->value_name("NAME=N"),
+       "cycle cost of an instruction or class (mulh=40, fdiv.d=20, divide=48, fp=4); repeatable")
+      ("ram-latency", po::value(&ram_latency)->default_value(3)->value_name("N"), "cycles per RAM access")
+      ("mmio-latency", po::value(&mmio_latency)->default_value(3)->value_name("N"),
+       "cycles per ring-window access");
+  host.add_options()
+      ("root", po::value(&root)->default_value(".")->value_name("DIR"),
+       "sandbox root: the guest's files live under it; paths that leave it fail with EACCES")
+      ("env", po::value(&env)->composing()->value_name("NAME=VALUE"),
+       "set a guest environment variable (the guest sees only these); repeatable")
+      ("pass-env", po::value(&pass_env)->composing()->value_name("NAME"),
+       "pass this host variable to the guest; repeatable")
+      ("epoch", po::value(&epoch)->value_name("SECONDS"),
+       "wall-clock seconds since 1970 at simulated time 0 (default: the host's time at start)")
       ("host-clock", "GETTIME reads the host's real-time clock instead of simulated time");
+  output.add_options()
+      ("quiet,q", "no summary on stderr")
+      ("stats-json", po::value(&config.stats_json)->value_name("FILE"), "write statistics as JSON")
+      ("requests-csv", po::value(&config.requests_csv)->value_name("FILE"),
+       "write one line per ring request with the cycle of each stage")
+      ("vcd", po::value(&config.vcd)->value_name("FILE"),
+       "write a waveform (open it with gtkwave FILE waves/s32sim.gtkw)")
+      ("progress", "a progress line on stderr every few seconds (the default when stderr is a "
+       "terminal and not --quiet)")
+      ("no-progress", "no progress lines");
+  po::options_description desc;
+  desc.add(general).add(timing).add(host).add(output);
   // clang-format on
 
   try {
@@ -181,7 +183,16 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
     }
     po::notify(vm);
     if (vm.count("help")) {
-      out << desc << "\n";
+      out << "Usage: s32sim [options] program.s32x [--] [guest args...]\n\n"
+             "Runs a SLOW-32 executable on the SystemC/TLM virtual platform: the CPU, RAM, the ring\n"
+             "device and a sandboxed host backend. The guest's stdout and stderr are its own; the\n"
+             "simulator's summary goes to stderr. Everything after the program path belongs to the\n"
+             "guest. Every option can also be set in a --config file (INI, the same names).\n\n"
+             "Exit status: the guest's (its EXIT status, or r1 at HALT; low 8 bits), or 2 usage\n"
+             "error, 70 internal error, 124 --max-cycles reached, 125 protocol violation (--strict),\n"
+             "126 the program cannot be loaded, 132 illegal instruction, 134 failed ASSERT_EQ,\n"
+             "139 memory fault.\n\n"
+          << desc << "\n";
       return {true, 0};
     }
     if (vm.count("version")) {
