@@ -153,8 +153,7 @@ void write_json(std::ostream& out, const Stats& s, const Config& config) {
   }
   out << "},\n";
   const auto& r = s.ring;
-  std::uint64_t total = 0;
-  for (const auto& [op, n] : r.requests_by_opcode) total += n;
+  const std::uint64_t total = r.total_requests();
   out << "  \"requests\": {\"total\": " << total << ", \"by_opcode\": {";
   first = true;
   for (const auto& [op, n] : r.requests_by_opcode) {
@@ -177,6 +176,10 @@ void write_json(std::ostream& out, const Stats& s, const Config& config) {
   json_distribution(out, occupancy(r.response_occupancy_samples));
   out << "},\n";
   out << "  \"irqs\": " << r.irqs << ",\n";
+  const double mcycles = static_cast<double>(c.cycles) / 1e6;
+  out << "  \"throughput\": {\"requests_per_mcycle\": " << (mcycles > 0 ? static_cast<double>(total) / mcycles : 0.0)
+      << ", \"payload_bytes\": " << r.payload_bytes << ", \"payload_bytes_per_kcycle\": "
+      << (mcycles > 0 ? static_cast<double>(r.payload_bytes) / (mcycles * 1000) : 0.0) << "},\n";
   out << "  \"cpu_cycles\": {\"working\": " << s.working_cycles() << ", \"spinning\": " << s.spinning_cycles()
       << ", \"waiting\": " << s.waiting_cycles() << "},\n";
   out << "  \"backpressure_cycles\": " << r.backpressure_cycles << ",\n";
@@ -225,8 +228,7 @@ void print_summary(std::ostream& out, const Stats& s) {
                 s.sim_time_ns / 1000.0, s.clock_mhz, s.host_seconds, s.host_mips());
   out << buf;
   if (s.has_ring) {
-    std::uint64_t total = 0;
-    for (const auto& [op, n] : s.ring.requests_by_opcode) total += n;
+    const std::uint64_t total = s.ring.total_requests();
     const Distribution lat = s.request_latency();
     std::snprintf(buf, sizeof buf,
                   "  requests %llu, latency (doorbell to consumed) median %llu p99 %llu max %llu cycles\n"

@@ -341,6 +341,8 @@ void RingDevice::serve_one() {
 
   const Served c = execute(req, start);
   ++stats_.requests_by_opcode[req.opcode];
+  const bool moves_data = req.opcode == host::kRead || req.opcode == host::kWrite || req.opcode == host::kReadDirect;
+  if (moves_data && c.status != host::kStatusErr) stats_.payload_bytes += c.length;
   wait_until(start + c.latency_cycles);
   const std::uint64_t host_done = now_stamp();
   if (c.exit) exit_status_ = c.status;

@@ -96,7 +96,13 @@ struct RingStats {
   std::uint64_t busy_cycles = 0;
   std::uint64_t responses_dropped_after_halt = 0;
   std::uint64_t irqs = 0;  // rising edges of the completion line
-  std::map<std::uint32_t, std::uint64_t> requests_by_opcode;
+  std::uint64_t payload_bytes = 0;  // bytes READ, WRITE and READ_DIRECT moved
+  std::map<std::uint32_t, std::uint64_t> requests_by_opcode;  // served requests
+  std::uint64_t total_requests() const {
+    std::uint64_t n = 0;
+    for (const auto& [opcode, count] : requests_by_opcode) n += count;
+    return n;
+  }
   std::vector<RequestRecord> requests;  // in order of service
   std::vector<ProtocolWarning> warnings;
   // Request-ring occupancy at each doorbell (entries published, not yet

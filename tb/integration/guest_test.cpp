@@ -149,6 +149,16 @@ TEST_F(Guest, ProgressReportingDoesNotChangeResults) {
   EXPECT_EQ(watched.out, quiet.out);
 }
 
+TEST_F(Guest, ThroughputCountsThePayloadBytesMoved) {
+  SimRun r;
+  r.program = "bench/throughput";
+  r.args = {"3"};
+  const SimResult res = run(r);
+  ASSERT_EQ(res.status, 0);
+  EXPECT_EQ(res.out.size(), 3u * 32768);
+  EXPECT_EQ(json_field(res.stats, "throughput", "payload_bytes"), 3u * 32768);
+}
+
 // A program that cannot be loaded: exit 126 and one line on stderr.
 TEST_F(Guest, UnloadableProgramExits126WithOneLine) {
   fs::create_directories(dir_);
