@@ -83,7 +83,7 @@ bool is_punct(const Token& t, const char* p) { return t.kind == Tok::Punct && t.
 enum class ImmUse : std::uint8_t { None, Value, BranchTarget, JalTarget };
 
 struct Stmt {
-  enum class Kind : std::uint8_t { Insn, Data, Bytes };
+  enum class Kind : std::uint8_t { Insn, Data, Bytes, Leb };
   Kind kind = Kind::Insn;
   int file = 0;
   int line = 0;
@@ -100,6 +100,8 @@ struct Stmt {
   std::vector<Expr> values;
   // Bytes: literal bytes (strings, fills, padding)
   std::vector<std::uint8_t> bytes;
+  // Leb: values[0] in a fixed 5-byte LEB128, signed for .sleb128
+  bool leb_signed = false;
 };
 
 // A `.size` expression and where it stood, which is what `.` means in it
@@ -184,6 +186,7 @@ struct Assembler::Impl {
   bool expect_end(const std::vector<Token>& toks, std::size_t pos);
   bool expr_operand(const std::vector<Token>& toks, std::size_t& pos, Expr& e);
   std::optional<std::int64_t> constant(const Expr& e, const char* what);
+  std::optional<std::int64_t> layout_independent_value(const Expr& e);
   void set_section(Sec s) {
     prev_sec = cur_sec;
     cur_sec = s;
@@ -210,6 +213,43 @@ bool ends_with_colon(const std::vector<Token>& toks, std::size_t pos) {
 
 bool is_numeric_label(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+}
+
+// True when `s` stores nothing but zero bytes, all that .bss can hold. The
+// clang back end writes a zero-initialised global there as `.word 0`.
+bool only_zeros(const Stmt& s) {
+  const auto zero = [](const Expr& e) {
+    std::string err;
+    return is_literal(e) && eval_expr(e, [](const std::string&) { return std::nullopt; }, 0, err) == 0;
+  };
+  switch (s.kind) {
+    case Stmt::Kind::Bytes: return std::all_of(s.bytes.begin(), s.bytes.end(), [](std::uint8_t b) { return b == 0; });
+    case Stmt::Kind::Data: return std::all_of(s.values.begin(), s.values.end(), zero);
+    default: return false;
+  }
+}
+
+// LEB128 of `v`, which must fit in 32 bits (unsigned for .uleb128, signed
+// for .sleb128), in at least `min_size` bytes: padding continues the value
+// with empty groups, so 5 bytes hold any 32-bit value. Nothing if it does
+// not fit.
+std::optional<std::vector<std::uint8_t>> leb128(std::int64_t v, bool is_signed, std::size_t min_size) {
+  if (is_signed ? (v < INT32_MIN || v > INT32_MAX) : (v < 0 || v > UINT32_MAX)) return std::nullopt;
+  std::vector<std::uint8_t> out;
+  for (;;) {
+    const auto group = static_cast<std::uint8_t>(v & 0x7F);
+    v >>= 7;  // arithmetic: what is left of a negative value is all ones
+    const bool last = is_signed ? v == ((group & 0x40) ? -1 : 0) : v == 0;
+    if (last && out.size() + 1 >= min_size) {
+      out.push_back(group);
+      return out;
+    }
+    out.push_back(static_cast<std::uint8_t>(group | 0x80));
+  }
+}
+
+std::string leb128_misfit(std::int64_t v, bool is_signed) {
+  return "value " + std::to_string(v) + " does not fit " + (is_signed ? ".sleb128" : ".uleb128") + " (32 bits)";
 }
 
 }  // namespace
@@ -273,7 +313,7 @@ void Assembler::Impl::parse_line(std::vector<Token>& toks) {
     if (ends_with_colon(toks, pos)) {
       define_label(toks[pos].text);
       pos += 2;
-    } else if (toks[pos].kind == Tok::Number && is_punct(toks[pos + 1], ":")) {
+    } else if (toks[pos].kind == Tok::Number && !toks[pos].too_large && is_punct(toks[pos + 1], ":")) {
       define_label(std::to_string(toks[pos].value));
       pos += 2;
     } else {
@@ -350,14 +390,37 @@ std::optional<std::int64_t> Assembler::Impl::constant(const Expr& e, const char*
   return v;
 }
 
+// The value of `e` if pass 1 knows it whatever the layout: numbers,
+// constant .sets, and differences of labels defined so far in one section
+// of this file. `e` is evaluated twice with each section moved by a
+// different distance; a value that depends on where sections land changes.
+std::optional<std::int64_t> Assembler::Impl::layout_independent_value(const Expr& e) {
+  std::optional<std::int64_t> first;
+  for (const std::int64_t shift : {0, 1 << 20}) {
+    auto resolve = [&](const std::string& n) -> std::optional<std::int64_t> {
+      auto it = file().defs.find(n);
+      if (it == file().defs.end()) return std::nullopt;
+      const SymDef& d = it->second;
+      if (d.kind == SymDef::Kind::Label) return shift * (d.sec + 1) + d.offset;
+      if (!is_literal(d.value)) return std::nullopt;
+      std::string inner;
+      return eval_expr(d.value, [](const std::string&) { return std::nullopt; }, 0, inner);
+    };
+    std::string err;
+    auto v = eval_expr(e, resolve, shift * (cur_sec + 1) + here(), err);
+    if (!v || (first && *first != *v)) return std::nullopt;
+    first = v;
+  }
+  return first;
+}
+
 void Assembler::Impl::emit(Stmt s) {
   s.file = cur_file;
   s.line = cur_line;
   s.sec = cur_sec;
   if (cur_sec == kDiscard) return;
-  if (cur_sec == kBss && (s.kind != Stmt::Kind::Bytes ||
-                          std::any_of(s.bytes.begin(), s.bytes.end(), [](std::uint8_t b) { return b != 0; }))) {
-    error("initialised data in .bss (only .zero, .space, .align and labels belong there)");
+  if (cur_sec == kBss && !only_zeros(s)) {
+    error("initialised data in .bss (only zeros belong there: .zero, .space, .align, zero-valued data)");
     return;
   }
   s.offset = here();
@@ -597,6 +660,38 @@ void Assembler::Impl::directive(const std::string& d, const std::vector<Token>& 
     }
     if (!expect_end(toks, pos)) return;
     return emit_bytes(std::move(bytes));
+  }
+  if (d == ".uleb128" || d == ".sleb128") {
+    // As in the public assembler: a value pass 1 knows (a constant, or a
+    // difference of labels already placed in one section, as in exception
+    // tables) takes its shortest encoding now; any other (a forward
+    // reference) takes a fixed 5 bytes filled in once addresses are known,
+    // so no size depends on the layout.
+    const bool is_signed = d == ".sleb128";
+    std::vector<Expr> values;
+    for (;;) {
+      Expr e;
+      if (!expr_operand(toks, pos, e)) return;
+      values.push_back(e);
+      if (!is_punct(toks[pos], ",")) break;
+      ++pos;
+    }
+    if (!expect_end(toks, pos)) return;
+    for (const Expr& e : values) {
+      if (auto v = layout_independent_value(e)) {
+        auto bytes = leb128(*v, is_signed, 1);
+        if (!bytes) return error(leb128_misfit(*v, is_signed));
+        emit_bytes(std::move(*bytes));
+        continue;
+      }
+      Stmt s;
+      s.kind = Stmt::Kind::Leb;
+      s.leb_signed = is_signed;
+      s.values = {e};
+      s.size = 5;
+      emit(std::move(s));
+    }
+    return;
   }
   unsigned width = 0;
   if (d == ".byte") width = 1;
@@ -1010,6 +1105,20 @@ void Assembler::Impl::encode_all(std::array<std::vector<std::uint8_t>, kNumSecs>
           put(s.sec, at, static_cast<std::uint64_t>(*v), s.width);
         }
         break;
+      case Stmt::Kind::Leb: {
+        auto v = eval_expr(s.values[0], resolve, static_cast<std::int64_t>(addr), err);
+        if (!v) {
+          error(err);
+          break;
+        }
+        auto bytes = leb128(*v, s.leb_signed, 5);
+        if (!bytes) {
+          error(leb128_misfit(*v, s.leb_signed));
+          break;
+        }
+        for (std::size_t i = 0; i < bytes->size(); ++i) put(s.sec, addr + i, (*bytes)[i], 1);
+        break;
+      }
       case Stmt::Kind::Insn: {
         std::int64_t field = 0;
         if (s.use != ImmUse::None) {

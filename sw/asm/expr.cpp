@@ -27,6 +27,10 @@ bool parse_binary(const std::vector<Token>& toks, std::size_t& pos, int min_prec
 bool parse_primary(const std::vector<Token>& toks, std::size_t& pos, Expr& out, std::string& error) {
   const Token& t = toks[pos];
   if (t.kind == Tok::Number) {
+    if (t.too_large) {
+      error = "number too large";
+      return false;
+    }
     ++pos;
     out = make({ExprNode::Kind::Number, static_cast<std::int64_t>(t.value), {}, {}, {}, {}});
     return true;

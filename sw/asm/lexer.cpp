@@ -95,10 +95,7 @@ bool tokenize(const std::string& s, std::vector<Token>& out, std::string& error)
           return false;
         }
         const std::uint64_t nv = v * base + static_cast<std::uint64_t>(d);
-        if (nv / base != v) {
-          error = "number too large";
-          return false;
-        }
+        if (nv / base != v) t.too_large = true;
         v = nv;
         ++i;
       }

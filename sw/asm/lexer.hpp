@@ -20,6 +20,9 @@ struct Token {
   Tok kind = Tok::End;
   std::string text;         // identifier / punctuation / decoded string bytes
   std::uint64_t value = 0;  // numbers
+  // A literal wider than 64 bits (the MD5 in clang's DWARF 5 `.file 0 ...
+  // md5 0x...`): an error only where its value is used.
+  bool too_large = false;
 };
 
 // Returns false and sets `error` when the line cannot be tokenised.

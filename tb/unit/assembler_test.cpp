@@ -653,6 +653,72 @@ x:      .word 1
   EXPECT_EQ(bss->mem_size, 0x48u);
 }
 
+// With -g, clang writes DWARF 5 file entries whose MD5 is a 128-bit literal.
+TEST(AsmDirectives, DebugFileEntriesWithAnMd5AreAccepted) {
+  const Bytes file = as::assemble(R"(
+        .text
+        .file   0 "/src" "m.c" md5 0x00112233445566778899aabbccddeeff
+        .file   1 "/src" "m.h" md5 0xffeeddccbbaa99887766554433221100
+        .loc    1 7 2 prologue_end
+        halt
+)");
+  EXPECT_EQ(text_words(file), (Words{kHalt}));
+}
+
+// The clang back end puts a zero-initialised global in .bss as `.word 0`.
+TEST(AsmDirectives, ZeroValuedDataIsAcceptedInBss) {
+  const Bytes file = as::assemble(R"(
+        nop
+        .bss
+counter: .word 0
+        .half 0, 0x0
+        .byte 0
+after:  .zero 3
+)");
+  const isa::Image img = isa::load_s32x(file);
+  ASSERT_NE(img.find_symbol("counter"), nullptr);
+  ASSERT_NE(img.find_symbol("after"), nullptr);
+  EXPECT_EQ(hex(img.find_symbol("counter")->value), hex(0x1000));
+  EXPECT_EQ(hex(img.find_symbol("after")->value), hex(0x1009));
+  const auto secs = sections_of(file);
+  const RawSection* bss = find_section(secs, ".bss");
+  ASSERT_NE(bss, nullptr);
+  EXPECT_EQ(bss->size, 0u);
+  EXPECT_EQ(bss->mem_size, 12u);
+}
+
+// Exception tables (.gcc_except_table) hold LEB128 label differences. As in
+// the public assembler, a value known when the directive is read takes its
+// shortest form; a forward reference takes a fixed 5 bytes.
+TEST(AsmDirectives, Leb128IsShortestWhenKnownAndFiveBytesForForwardReferences) {
+  const Bytes file = as::assemble(R"(
+        .text
+f0:     nop
+        nop
+        nop
+f3:     nop
+        .set three, 3
+        .section .gcc_except_table,"a",@progbits
+t0:     .uleb128 t1-t0
+        .uleb128 f3-f0, three
+        .sleb128 f0-f3
+        .uleb128 300
+        .sleb128 -129, 64
+t1:     .sleb128 t2-t1
+t2:     .sleb128 t0-t3
+t3:     .byte 0xEE
+)");
+  // t1 = t0 + 5 + 1 + 1 + 1 + 2 + 2 + 2 = t0 + 14; t2 = t1 + 5; t3 = t2 + 5.
+  EXPECT_EQ(section_bytes(file, ".rodata"),
+            (Bytes{0x8E, 0x80, 0x80, 0x80, 0x00,  // 14, padded
+                   0x0C, 0x03, 0x74,              // 12, 3, -12
+                   0xAC, 0x02,                    // 300
+                   0xFF, 0x7E, 0xC0, 0x00,        // -129, 64
+                   0x85, 0x80, 0x80, 0x80, 0x00,  // 5, padded
+                   0xE8, 0xFF, 0xFF, 0xFF, 0x7F,  // -24, padded
+                   0xEE}));
+}
+
 TEST(AsmDirectives, CompilerBookkeepingIsAcceptedAndTypesAndSizesReachTheSymbolTable) {
   const isa::Image img = image_of(R"(
         .text
@@ -745,6 +811,10 @@ const ErrorCase kErrors[] = {
     {"duplicate_label", "dup: nop\nnop\ndup: nop\n", 3, "already defined"},
     {"initialised_data_in_bss", "nop\n.bss\n.zero 4\n.word 5\n", 4, ".bss"},
     {"string_in_bss", "nop\n.bss\n.asciz \"x\"\n", 3, ".bss"},
+    {"address_in_bss", "nop\n.bss\nself: .word self\n", 3, ".bss"},
+    {"number_over_64_bits", "nop\n.data\n.word 0x10000000000000000\n", 3, "too large"},
+    {"uleb128_negative", "nop\n.data\n.uleb128 -1\n", 3, ".uleb128"},
+    {"uleb128_negative_forward", "nop\n.data\na: .uleb128 a-b\nb:\n", 3, ".uleb128"},
     {"instruction_in_data", "nop\n.data\n.word 1\naddi r1, r1, 1\n", 4, "outside a code section"},
     {"instruction_in_rodata", "nop\n.rodata\nhalt\n", 3, "outside a code section"},
     {"bad_register", "add r1, r2, r32\n", 1, "r32"},
