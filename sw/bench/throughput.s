@@ -64,12 +64,7 @@ _start:
         call    ring_exit
 9:      la      r3, failed
         call    ring_eputs
-        la      r4, errno
-        ldw     r4, r4+0
-        li      r3, 2
-        call    ring_fput_uint
-        la      r3, newline
-        call    ring_eputs
+        call    ring_eput_errno
         li      r3, 1
         call    ring_exit
 
@@ -103,11 +98,9 @@ wrote:
 bytes:
         .asciz  " bytes\n"
 failed:
-        .asciz  "throughput: errno "
+        .asciz  "throughput: "
 short:
         .asciz  "throughput: short write\n"
-newline:
-        .asciz  "\n"
 
         .bss
         .p2align 2

@@ -96,12 +96,7 @@ report:
         call    ring_eputs
         la      r3, middle
         call    ring_eputs
-        la      r4, errno
-        ldw     r4, r4+0
-        li      r3, 2
-        call    ring_fput_uint
-        la      r3, newline
-        call    ring_eputs
+        call    ring_eput_errno
         ldw     r11, sp+24
         ldw     lr, sp+28
         addi    sp, sp, 32
@@ -111,9 +106,7 @@ report:
 prefix:
         .asciz  "cat: "
 middle:
-        .asciz  ": errno "
-newline:
-        .asciz  "\n"
+        .asciz  ": "
 stdin_name:
         .asciz  "(stdin)"
 stdout_name:

@@ -49,12 +49,7 @@ _start:
         call    ring_eputs
         la      r3, middle
         call    ring_eputs
-        la      r4, errno
-        ldw     r4, r4+0
-        li      r3, 2
-        call    ring_fput_uint
-        la      r3, newline
-        call    ring_eputs
+        call    ring_eput_errno
         li      r3, 1
         call    ring_exit
 
@@ -64,9 +59,7 @@ dot:
 prefix:
         .asciz  "listdir: "
 middle:
-        .asciz  ": errno "
-newline:
-        .asciz  "\n"
+        .asciz  ": "
 
         .bss
         .p2align 2

@@ -47,12 +47,7 @@ _start:
 
 1:      la      r3, failed
         call    ring_eputs
-        la      r4, errno
-        ldw     r4, r4+0
-        li      r3, 2
-        call    ring_fput_uint
-        la      r3, newline
-        call    ring_eputs
+        call    ring_eput_errno
         li      r3, 1
         call    ring_exit
 
@@ -64,9 +59,7 @@ offset_label:
 tz_label:
         .asciz  "\ntz="
 failed:
-        .asciz  "time: errno "
-newline:
-        .asciz  "\n"
+        .asciz  "time: "
 
         .bss
         .p2align 2

@@ -196,6 +196,25 @@ ring_put_int:
         ret
         .size   ring_put_int, .-ring_put_int
 
+# ring_eput_errno(): "errno N\n" on stderr, N being the current errno
+        .globl  ring_eput_errno
+        .type   ring_eput_errno,@function
+ring_eput_errno:
+        addi    sp, sp, -16
+        stw     sp+12, lr
+        la      r3, errno_text
+        call    ring_eputs
+        la      r4, errno
+        ldw     r4, r4+0
+        li      r3, 2
+        call    ring_fput_uint
+        la      r3, errno_newline
+        call    ring_eputs
+        ldw     lr, sp+12
+        addi    sp, sp, 16
+        ret
+        .size   ring_eput_errno, .-ring_eput_errno
+
 # ring_putc(r3 = byte) to fd 1
         .globl  ring_putc
         .type   ring_putc,@function
@@ -616,3 +635,9 @@ ring_args:
         .p2align 2
 no_args:
         .zero   4
+
+        .section .rodata
+errno_text:
+        .asciz  "errno "
+errno_newline:
+        .asciz  "\n"
