@@ -171,8 +171,8 @@ PosixBackend::Work PosixBackend::dispatch(const Request& req, DataBuffer& buf, G
       }
       return {ServiceClass::Console, 1};
     }
-    case kWrite: return do_write(req, buf, c);
-    case kRead: return do_read(req, buf, c);
+    case kWrite:
+    case kRead: return do_transfer(req, buf, c);
     case kReadDirect: return do_read_direct(req, mem, c);
     case kOpen: return do_open(req, buf, c);
     case kClose: {
@@ -255,7 +255,8 @@ PosixBackend::Work PosixBackend::dispatch(const Request& req, DataBuffer& buf, G
   }
 }
 
-PosixBackend::Work PosixBackend::do_write(const Request& req, DataBuffer& buf, Completion& c) {
+PosixBackend::Work PosixBackend::do_transfer(const Request& req, DataBuffer& buf, Completion& c) {
+  const bool writing = req.opcode == kWrite;
   Slot* s = open_slot(req.status, Slot::Kind::File, c);
   if (!s) return {ServiceClass::File, 0};
   Work w{is_console_fd(s->fd) ? ServiceClass::Console : ServiceClass::File, 0};
@@ -264,33 +265,11 @@ PosixBackend::Work PosixBackend::do_write(const Request& req, DataBuffer& buf, C
     ok(c);
     return w;
   }
-  // DEBUG bytes buffered so far come first on the host too.
-  if (is_console_fd(s->fd)) console_.flush();
+  // Buffered DEBUG bytes go out first: before anything else written to the
+  // console, and before the host blocks reading stdin (they may be a prompt).
+  if (writing ? is_console_fd(s->fd) : s->fd == console_.in_fd()) console_.flush();
   ssize_t n;
-  do n = ::write(s->fd, buf.at(req.offset), req.length);
-  while (n < 0 && errno == EINTR);
-  if (n < 0) {
-    fail(c, errno);
-    return w;
-  }
-  ok(c, static_cast<std::uint32_t>(n), static_cast<std::uint32_t>(n));
-  w.bytes = static_cast<std::uint64_t>(n);
-  return w;
-}
-
-PosixBackend::Work PosixBackend::do_read(const Request& req, DataBuffer& buf, Completion& c) {
-  Slot* s = open_slot(req.status, Slot::Kind::File, c);
-  if (!s) return {ServiceClass::File, 0};
-  Work w{is_console_fd(s->fd) ? ServiceClass::Console : ServiceClass::File, 0};
-  if (!need(buf, req.offset, req.length, c)) return w;
-  if (req.length == 0) {
-    ok(c);
-    return w;
-  }
-  // A prompt written so far must be visible before the host blocks on input.
-  if (s->fd == console_.in_fd()) console_.flush();
-  ssize_t n;
-  do n = ::read(s->fd, buf.at(req.offset), req.length);
+  do n = writing ? ::write(s->fd, buf.at(req.offset), req.length) : ::read(s->fd, buf.at(req.offset), req.length);
   while (n < 0 && errno == EINTR);
   if (n < 0) {
     fail(c, errno);

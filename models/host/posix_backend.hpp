@@ -57,8 +57,8 @@ class PosixBackend : public HostBackend {
   };
   Work dispatch(const Request& req, DataBuffer& buf, GuestMemory& mem, const HostTime& now, Completion& c);
 
-  Work do_write(const Request& req, DataBuffer& buf, Completion& c);
-  Work do_read(const Request& req, DataBuffer& buf, Completion& c);
+  // WRITE and READ: one host call between the fd and the data buffer.
+  Work do_transfer(const Request& req, DataBuffer& buf, Completion& c);
   Work do_read_direct(const Request& req, GuestMemory& mem, Completion& c);
   Work do_open(const Request& req, DataBuffer& buf, Completion& c);
   Work do_seek(const Request& req, DataBuffer& buf, Completion& c);
