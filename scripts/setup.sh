@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing s32sim needs on Debian 12, and nothing
 # when it is all there already (so it is cheap to call from every script).
+#   --cluster  also what the one-node Slurm of scripts/cluster/slurm-local.sh needs
 set -euo pipefail
 
 packages=(
@@ -10,6 +11,10 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-numpy python3-matplotlib
 )
+# Only the cluster path of scripts/study.py needs these; a plain build does not.
+if [ "${1:-}" = "--cluster" ]; then
+  packages+=(slurm-wlm munge)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -176,6 +176,8 @@ void write_json(std::ostream& out, const Stats& s, const Config& config) {
   json_distribution(out, occupancy(r.response_occupancy_samples));
   out << "},\n";
   out << "  \"irqs\": " << r.irqs << ",\n";
+  out << "  \"polls\": " << r.polls << ",\n";
+  out << "  \"empty_polls\": " << r.empty_polls << ",\n";
   const double mcycles = static_cast<double>(c.cycles) / 1e6;
   out << "  \"throughput\": {\"requests_per_mcycle\": " << (mcycles > 0 ? static_cast<double>(total) / mcycles : 0.0)
       << ", \"payload_bytes\": " << r.payload_bytes << ", \"payload_bytes_per_kcycle\": "

@@ -55,6 +55,13 @@ TEST(StudyPolling, LatencyGrowsWithTheInterval) {
     EXPECT_GE(json_field(r.stats, "doorbell_to_start", "min"), 1u);
     EXPECT_LE(json_field(r.stats, "doorbell_to_start", "median"), n);
     EXPECT_LE(json_field(r.stats, "doorbell_to_start", "max"), n);
+    // At most one poll every N cycles (none while the device serves); a
+    // poll that finds work serves every request published by then.
+    const std::uint64_t polls = json_number(r.stats, "polls");
+    const std::uint64_t found = polls - json_number(r.stats, "empty_polls");
+    EXPECT_LE(polls, json_number(r.stats, "cycles") / n);
+    EXPECT_GE(found, 1u);
+    EXPECT_LE(found, json_field(r.stats, "requests", "total"));
   }
 }
 
