@@ -196,7 +196,7 @@ def plot_stages(res, out):
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=5, fontsize=8)
     fig.suptitle(f"Where the latency goes ({point})", fontsize=10)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fig.tight_layout(rect=(0, 0.05, 1, 0.97))
     fig.savefig(os.path.join(out, "stages.png"), dpi=80)
     plt.close(fig)
     return "stages.png"
@@ -250,26 +250,34 @@ def plot_summary(res, table, out):
     lat.set_ylabel("latency, x the fastest model (geomean)")
     lat.set_title("Latency per model, over all workloads", fontsize=10)
     lat.legend(fontsize=8)
-    cost.bar(x, [100 * (e["cycles"] - 1) for e in table], 0.6, color="#55a868")
-    cost.set_ylabel("total cycles over the cheapest, % (geomean)")
+    cost.bar(x, [e["cycles"] for e in table], 0.6, color="#55a868")
+    for xi, e in zip(x, table):
+        cost.annotate(f"+{100 * (e['cycles'] - 1):.1f}%", (xi, e["cycles"]), ha="center", va="bottom", fontsize=7)
+    cost.axhline(1, color="k", linewidth=0.6)
+    cost.set_yscale("log")
+    cost.set_ylabel("total cycles, x the cheapest model (geomean)")
     cost.set_title("Cost per model, over all workloads", fontsize=10)
     for ax in (lat, cost):
         ax.set_xticks(x, models, rotation=25, ha="right", fontsize=8)
     summary = _save(fig, out, "summary.png")
 
-    fig, ax = plt.subplots(figsize=(6.5, 4.5))
+    # Models that land on the same point (they behave identically on these
+    # workloads) share one marker and one label.
+    points = {}
     for i, m in enumerate(res.models):
         e = next(e for e in table if e["model"] == m)
-        if math.isnan(e["median"]):
-            continue
-        ax.plot(e["median"], 100 * (e["cycles"] - 1), linestyle="none", markersize=10, label=m, **_style(i))
-        ax.annotate(m, (e["median"], 100 * (e["cycles"] - 1)), textcoords="offset points", xytext=(6, 4),
-                    fontsize=8)
+        if not math.isnan(e["median"]):
+            points.setdefault((round(e["median"], 4), round(e["cycles"], 4)), []).append((i, m))
+    fig, ax = plt.subplots(figsize=(6.5, 4.5))
+    for (lat_ratio, cyc_ratio), group in sorted(points.items()):
+        ax.plot(lat_ratio, cyc_ratio, linestyle="none", markersize=10, label=" = ".join(m for _, m in group),
+                **_style(group[0][0]))
     ax.set_xscale("log")
+    ax.set_yscale("log")
     ax.set_xlabel("median latency, x the fastest model (geomean over workloads)")
-    ax.set_ylabel("total cycles over the cheapest, %")
+    ax.set_ylabel("total cycles, x the cheapest model (geomean)")
     ax.set_title("Latency against cost: down and left is better", fontsize=10)
-    ax.legend(fontsize=7, ncol=2)
+    ax.legend(fontsize=7)
     return summary, _save(fig, out, "summary-pareto.png")
 
 

@@ -151,9 +151,11 @@ def test_cluster(build, work):
     try:
         check(up.returncode == 0, f"slurm-local.sh start: {up.stderr}")
         env["SLURM_CONF"] = up.stdout.strip().split("=", 1)[1]
-        done = study(build, study_file, "--out", cluster, "--cluster", "slurm", env=env)
+        # Two array tasks of six runs: chunks are exercised, and a one-node
+        # Slurm starts the next wave of tasks only every few seconds.
+        done = study(build, study_file, "--out", cluster, "--cluster", "slurm", "--chunk", "6", env=env)
         check(done.returncode == 0, f"cluster study exited {done.returncode}: {done.stdout} {done.stderr}")
-        check("Slurm job" in done.stdout, done.stdout)
+        check("2 array tasks of up to 6 run(s)" in done.stdout, done.stdout)
     finally:
         down = subprocess.run([SLURM, "stop"], capture_output=True, text=True, timeout=60, env=env)
     check(down.returncode == 0 and not os.path.exists(env["S32_SLURM_DIR"]), f"stop: {down.stderr}")
