@@ -26,7 +26,11 @@ import subprocess
 import sys
 import tempfile
 import threading
-import tomllib
+
+try:
+    import tomllib
+except ImportError:
+    sys.exit("study: needs Python 3.11 or later (tomllib): run it as scripts/study.py (/usr/bin/python3 on Debian 12)")
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
