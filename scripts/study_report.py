@@ -10,6 +10,7 @@ import os
 import matplotlib
 
 matplotlib.use("Agg")
+import matplotlib.ticker  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 import numpy as np  # noqa: E402
 
@@ -125,6 +126,13 @@ def plot_workload(res, workload, out):
     return _save(fig, out, f"w-{workload}.png")
 
 
+def _ratio_ticks(axis):
+    """Labels a log axis of ratios as 1x, 1.2x, 2x, ... (log scale's default shows only powers of ten)."""
+    axis.set_major_locator(matplotlib.ticker.LogLocator(subs=(1.0, 1.2, 1.5, 2.0, 3.0, 5.0)))
+    axis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}x"))
+    axis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+
+
 def _grid(n):
     cols = min(4, n)
     return -(-n // cols), cols
@@ -146,14 +154,17 @@ def plot_pareto(res, out):
             best = min(r["cycles"] for r in c.values())
             for mi, m in enumerate(res.models):
                 if m in c:
-                    ax.plot(c[m]["latency_median"], 100.0 * (c[m]["cycles"] / best - 1), linestyle="none",
+                    ax.plot(c[m]["latency_median"], c[m]["cycles"] / best, linestyle="none",
                             markersize=8, fillstyle=fills[pi % len(fills)], **_style(mi))
-            front = sorted((c[m]["latency_median"], 100.0 * (c[m]["cycles"] / best - 1)) for m in res.pareto(c))
+            front = sorted((c[m]["latency_median"], c[m]["cycles"] / best) for m in res.pareto(c))
             ax.plot(*zip(*front), "k--", linewidth=0.8, alpha=0.6)
         ax.set_xscale("log")
+        ax.set_yscale("log")
+        _ratio_ticks(ax.yaxis)
+        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
         ax.set_title(w, fontsize=9)
         ax.set_xlabel("median latency (cycles)", fontsize=8)
-        ax.set_ylabel("cycles over cheapest, %", fontsize=8)
+        ax.set_ylabel("cycles, x the cheapest", fontsize=8)
         ax.tick_params(labelsize=7)
     for ax in list(axes.flat)[len(workloads):]:
         ax.axis("off")
@@ -247,6 +258,7 @@ def plot_summary(res, table, out):
     lat.bar(x + 0.2, [e["p99"] for e in table], 0.4, label="p99", color="#c44e52", hatch="//", edgecolor="white")
     lat.axhline(1, color="k", linewidth=0.6)
     lat.set_yscale("log")
+    _ratio_ticks(lat.yaxis)
     lat.set_ylabel("latency, x the fastest model (geomean)")
     lat.set_title("Latency per model, over all workloads", fontsize=10)
     lat.legend(fontsize=8)
@@ -255,6 +267,7 @@ def plot_summary(res, table, out):
         cost.annotate(f"+{100 * (e['cycles'] - 1):.1f}%", (xi, e["cycles"]), ha="center", va="bottom", fontsize=7)
     cost.axhline(1, color="k", linewidth=0.6)
     cost.set_yscale("log")
+    _ratio_ticks(cost.yaxis)
     cost.set_ylabel("total cycles, x the cheapest model (geomean)")
     cost.set_title("Cost per model, over all workloads", fontsize=10)
     for ax in (lat, cost):
@@ -274,6 +287,8 @@ def plot_summary(res, table, out):
                 **_style(group[0][0]))
     ax.set_xscale("log")
     ax.set_yscale("log")
+    _ratio_ticks(ax.xaxis)
+    _ratio_ticks(ax.yaxis)
     ax.set_xlabel("median latency, x the fastest model (geomean over workloads)")
     ax.set_ylabel("total cycles, x the cheapest model (geomean)")
     ax.set_title("Latency against cost: down and left is better", fontsize=10)

@@ -159,6 +159,8 @@ def test_cluster(build, work):
     finally:
         down = subprocess.run([SLURM, "stop"], capture_output=True, text=True, timeout=60, env=env)
     check(down.returncode == 0 and not os.path.exists(env["S32_SLURM_DIR"]), f"stop: {down.stderr}")
+    left = subprocess.run(["pgrep", "-a", "-f", env["S32_SLURM_DIR"]], capture_output=True, text=True)
+    check(left.returncode == 1, f"daemons left behind: {left.stdout}")
     done = study(build, study_file, "--out", local, "--jobs", "2")
     check(done.returncode == 0, f"local study: {done.stderr}")
     strip = lambda rows: sorted(({k: v for k, v in r.items() if k not in HOST_COLUMNS} for r in rows),  # noqa: E731
