@@ -37,23 +37,21 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 # study_slurm and study_report import this file as `study`: one module, one StudyError.
 sys.modules.setdefault("study", sys.modules[__name__])
 
-# Model presets: a name (with its parameters) to the s32sim options it
-# stands for. Every run also gets `--yield wait` (s32sim's default).
-#   doorbell   the REQ_HEAD write starts the device; YIELD stalls until a completion
-#   yield      the device serves only at YIELD/HALT (the public interpreter's model)
-#   hybrid     both (s32sim's default)
-#   poll:N     no doorbell, no YIELD trigger: the device looks at the ring every N cycles
-#   irq:K,T    hybrid, plus the completion interrupt raised after K completions or T cycles
-# A study file may add its own under [models] (name = [options...]). The
-# async host I/O models join this table as presets of `--host-io async`.
+# Model presets: the syntax of a name, the s32sim options it stands for,
+# what it means. The async host I/O models join this table as presets of
+# `--host-io async`. A study file may add its own under [models]
+# (name = [options...]). Every run keeps s32sim's default `--yield wait`.
 MODELS = {
-    "doorbell": lambda: ["--trigger", "doorbell"],
-    "yield": lambda: ["--trigger", "yield"],
-    "hybrid": lambda: ["--trigger", "hybrid"],
-    "poll": lambda n: ["--trigger", f"poll:{int(n)}"],
-    "irq": lambda k, t: ["--irq", "on", "--irq-coalesce", f"{int(k)},{int(t)}"],
+    "doorbell": ("doorbell", lambda: ["--trigger", "doorbell"],
+                 "the REQ_HEAD write starts the device; YIELD stalls until a completion"),
+    "yield": ("yield", lambda: ["--trigger", "yield"],
+              "the device serves only at YIELD/HALT (the public interpreter's model)"),
+    "hybrid": ("hybrid", lambda: ["--trigger", "hybrid"], "both (s32sim's default)"),
+    "poll": ("poll:N", lambda n: ["--trigger", f"poll:{int(n)}"],
+             "no doorbell, no YIELD trigger: the device looks at the ring every N cycles"),
+    "irq": ("irq:K,T", lambda k, t: ["--irq", "on", "--irq-coalesce", f"{int(k)},{int(t)}"],
+            "hybrid, and a stalled YIELD sleeps until the completion line rises (K completions or T cycles)"),
 }
-MODEL_ARITY = {"doorbell": 0, "yield": 0, "hybrid": 0, "poll": 1, "irq": 2}
 
 # s32sim's exit statuses that are not the guest's own (README, "Running programs").
 EXIT_STATUS = {2: "usage", 70: "internal", 124: "max-cycles", 125: "protocol", 126: "load", 132: "illegal",
@@ -110,13 +108,13 @@ def model_options(name, custom):
         return list(custom[name])
     base, _, params = name.partition(":")
     if base not in MODELS:
-        known = ", ".join(["doorbell", "yield", "hybrid", "poll:N", "irq:K,T", *custom])
+        known = ", ".join([syntax for syntax, _, _ in MODELS.values()] + list(custom))
         raise StudyError(f"unknown model '{name}' (known: {known})")
+    syntax, options, _ = MODELS[base]
     values = params.split(",") if params else []
-    if len(values) != MODEL_ARITY[base] or not all(v.isdigit() for v in values):
-        raise StudyError(f"model '{name}' wants {MODEL_ARITY[base]} number(s): "
-                         f"{'poll:N' if base == 'poll' else 'irq:K,T' if base == 'irq' else base}")
-    return MODELS[base](*values)
+    if len(values) != options.__code__.co_argcount or not all(v.isdigit() for v in values):
+        raise StudyError(f"model '{name}': write it as {syntax} (whole numbers)")
+    return options(*values)
 
 
 def _strings(value, what):
@@ -164,14 +162,18 @@ def load_study(path, out, build, overrides=()):
     if unknown:
         raise StudyError(f"{path}: unknown top-level key(s) {', '.join(sorted(unknown))} "
                          "(workload, sweep, models, vars)")
-    variables = {"root": ROOT, "build": build}
-    for name, value in doc.get("vars", {}).items():
-        variables[name] = _subst(str(value), variables)
+    for table in ("vars", "models", "sweep"):
+        if not isinstance(doc.get(table, {}), dict):
+            raise StudyError(f"{path}: {table} must be a table ([{table}])")
+    raw = {name: str(value) for name, value in doc.get("vars", {}).items()}
     for item in overrides:
         name, eq, value = item.partition("=")
         if not eq or not name:
             raise StudyError(f"--var wants NAME=VALUE, got '{item}'")
-        variables[name] = value
+        raw[name] = value
+    variables = {"root": ROOT, "build": build}
+    for name, value in raw.items():
+        variables[name] = _subst(value, variables)
     workloads = doc.get("workload")
     if not isinstance(workloads, list) or not workloads:
         raise StudyError(f"{path}: no [[workload]]")
@@ -436,8 +438,12 @@ def report(plan, out):
 
 
 def cmd_run(argv):
+    presets = "\n".join(f"  {syntax:<10} {meaning}"
+                         for syntax, _, meaning in MODELS.values())
     p = argparse.ArgumentParser(prog="study.py", description=__doc__.split("\n\n")[0],
-                                epilog="`study.py report DIR` redraws the report of a study already run.")
+                                formatter_class=argparse.RawDescriptionHelpFormatter,
+                                epilog=f"model presets ([sweep] models):\n{presets}\n\n"
+                                       "`study.py report DIR` redraws the report of a study already run.")
     p.add_argument("study", help="the study file (TOML)")
     p.add_argument("--out", required=True, help="output folder (re-use it to resume)")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel runs (local engine)")

@@ -133,7 +133,7 @@ def test_bad_input(build, work):
     with open(bad, "w") as f:
         f.write('[[workload]]\nname = "x"\nprogram = "p"\n[sweep]\nmodels = ["poll:fast"]\n')
     done = study(build, bad, "--out", os.path.join(work, "o"))
-    check(done.returncode == 2 and done.stderr.startswith("study: model 'poll:fast'") and
+    check(done.returncode == 2 and done.stderr.startswith("study: model 'poll:fast': write it as poll:N") and
           "Traceback" not in done.stderr, done.stderr)
     done = study(build, write_study(work, 5), "--out", os.path.join(work, "o"), "--jobs", "0")
     check(done.returncode == 2 and "--jobs must be at least 1" in done.stderr, done.stderr)
