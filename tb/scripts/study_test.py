@@ -8,6 +8,7 @@ import csv
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -139,6 +140,20 @@ def test_bad_input(build, work):
     check(done.returncode == 2 and "--jobs must be at least 1" in done.stderr, done.stderr)
 
 
+def free_port_pair():
+    """A port P on 127.0.0.1 with P and P+1 free now (slurmctld and slurmd), so two suites can run at once."""
+    for _ in range(50):
+        with socket.socket() as a, socket.socket() as b:
+            a.bind(("127.0.0.1", 0))
+            port = a.getsockname()[1]
+            try:
+                b.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+        return port
+    raise Failure("no two free consecutive ports on 127.0.0.1")
+
+
 def test_cluster(build, work):
     study_file = write_study(work, 20)
     local, cluster = os.path.join(work, "local"), os.path.join(work, "cluster")
@@ -146,7 +161,7 @@ def test_cluster(build, work):
         print("skip: Slurm is not installed and installing it needs root")
         sys.exit(77)
     # A short path: munge's socket lives there, and socket paths are short.
-    env = dict(os.environ, S32_SLURM_DIR=tempfile.mkdtemp(prefix="s32slurm-"), S32_SLURM_PORT="16917")
+    env = dict(os.environ, S32_SLURM_DIR=tempfile.mkdtemp(prefix="s32slurm-"), S32_SLURM_PORT=str(free_port_pair()))
     up = subprocess.run([SLURM, "start"], capture_output=True, text=True, timeout=120, env=env)
     try:
         check(up.returncode == 0, f"slurm-local.sh start: {up.stderr}")
