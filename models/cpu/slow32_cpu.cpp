@@ -151,11 +151,15 @@ void Slow32Cpu::run() {
       case isa::StopReason::Halt:
         handle_halt(core_.insn_start_cycle());
         break;
+      // The device has lived up to the failing instruction in both modes
+      // (a poll it made before then counts whatever the quantum).
       case isa::StopReason::AssertFailed:
+        sync_to(core_.insn_start_cycle());
         describe_assert();
         finish(StopCause::AssertFailed);
         break;
       case isa::StopReason::Fault:
+        sync_to(core_.insn_start_cycle());
         describe_fault();
         finish(StopCause::Fault);
         break;

@@ -105,7 +105,7 @@ const char* const kSameStats[] = {"instructions",      "cycles",         "exit_c
                                   "requests",          "latency_cycles", "latency_stages", "backpressure_cycles",
                                   "yield_wait_cycles", "irqs",           "yields",         "cycles_by_cause",
                                   "mmio_accesses",     "cpu_cycles",     "doorbells",      "device_busy_cycles",
-                                  "ring_occupancy"};
+                                  "ring_occupancy",    "polls",          "empty_polls"};
 
 class InvarianceAcrossModes : public testing::TestWithParam<std::tuple<Program, Trigger>> {};
 
