@@ -88,9 +88,10 @@ bool EventTrace::write(std::FILE* out, const std::vector<TimelineRequest>& reque
   e.name_track(kDevice, "ring device", 1);
   e.name_track(kHost, "host", 2);
   // Clips [a, b) to the window; false when nothing of it is inside. An
-  // instant (a == b) inside the window is kept.
+  // instant (a == b) inside the window or at its ends is kept.
   auto clip = [&](std::uint64_t& a, std::uint64_t& b) {
-    if (b < from || a >= to || (b == from && a < b)) return false;
+    if (a == b) return a >= from && a <= to;
+    if (b <= from || a >= to) return false;
     a = std::max(a, from);
     b = std::min(b, to);
     return true;
