@@ -132,9 +132,12 @@ void Slow32Cpu::run() {
     if (cycle_stepped()) {
       set_state(CpuState::Run);
       trace_progress();
+      // Asked before the step, as the fast mode does: a trigger the
+      // instruction itself fires (a doorbell) starts after it.
+      const bool report = observer_ && observer_->stepping(start);
       const std::uint32_t pc = core_.pc();
       reason = core_.step();
-      if (observer_ && observer_->stepping(start)) report_retired(reason, start, pc);
+      if (report) report_retired(reason, start, pc);
     } else {
       std::uint64_t limit = (start / quantum + 1) * quantum;
       if (config_.max_cycles) limit = std::min(limit, config_.max_cycles);

@@ -111,23 +111,28 @@ TEST(TraceWindow, RequestTriggerOpensAtItsDoorbell) {
   EXPECT_EQ(first_time(read_file(tmp.path() / "t.vcd")), rows[2].doorbell * kPeriodPs);
 }
 
-// The same instructions, whatever the mode: a symbol trigger in both.
-TEST(TraceWindow, SymbolTriggerStartsTheInstructionTraceThereInEveryMode) {
-  TempDir tmp;
-  std::string traces[2];
-  const char* modes[2] = {"fast", "cycle"};
-  for (int m = 0; m < 2; ++m) {
-    SimRun run = kLatency;
-    run.options = {"--mode", modes[m], "--trace-start-at", "ring_wait_response", "--trace-insn", "i.txt",
-                   "--trace-to", "3000"};
-    const SimResult r = run_sim(run, tmp.path() / modes[m]);
-    ASSERT_EQ(r.status, 0) << r.err;
-    traces[m] = read_file(tmp.path() / modes[m] / "i.txt");
+// The same instructions, whatever the mode, from a symbol trigger (the
+// first instruction is there) or a request's doorbell.
+TEST(TraceWindow, TriggersStartTheInstructionTraceAlikeInEveryMode) {
+  for (const char* trigger : {"ring_wait_response", "request=3"}) {
+    SCOPED_TRACE(trigger);
+    TempDir tmp;
+    std::string traces[2];
+    const char* modes[2] = {"fast", "cycle"};
+    for (int m = 0; m < 2; ++m) {
+      SimRun run = kLatency;
+      run.options = {"--mode", modes[m], "--trace-start-at", trigger, "--trace-insn", "i.txt", "--trace-to", "3000"};
+      const SimResult r = run_sim(run, tmp.path() / modes[m]);
+      ASSERT_EQ(r.status, 0) << r.err;
+      traces[m] = read_file(tmp.path() / modes[m] / "i.txt");
+    }
+    ASSERT_FALSE(traces[0].empty());
+    if (std::string(trigger) == "ring_wait_response") {
+      EXPECT_NE(traces[0].substr(0, traces[0].find('\n')).find(" <ring_wait_response>: "), std::string::npos)
+          << traces[0].substr(0, 200);
+    }
+    EXPECT_EQ(traces[0], traces[1]);
   }
-  ASSERT_FALSE(traces[0].empty());
-  EXPECT_NE(traces[0].substr(0, traces[0].find('\n')).find(" <ring_wait_response>: "), std::string::npos)
-      << traces[0].substr(0, 200);
-  EXPECT_EQ(traces[0], traces[1]);
 }
 
 TEST(TraceView, GtkwNamesOnlyAbsolutePathsAndTranslatesPc) {
