@@ -327,7 +327,8 @@ void Slow32Cpu::describe_fault() {
   const isa::Fault& f = core_.fault();
   outcome_.fault = f;
   char buf[512];
-  const std::string pc = isa::describe_address(boot_.image, f.pc);
+  // A pc outside the code is named by no function.
+  const std::string pc = isa::describe_address(f.pc < boot_.code_limit ? boot_.image : nullptr, f.pc);
   if (f.kind == isa::FaultKind::Load || f.kind == isa::FaultKind::Store) {
     std::snprintf(buf, sizeof buf, "%s: %u-byte access at address 0x%08x, pc %s: %s", isa::fault_kind_name(f.kind),
                   f.size, f.addr, pc.c_str(), isa::disassemble(debug_read_word(f.pc), f.pc, boot_.image).c_str());

@@ -8,7 +8,9 @@ namespace s32::isa {
 
 std::string symbolize(const Image& image, std::uint32_t addr) {
   const Symbol* sym = image.symbol_for(addr);
-  if (!sym) return {};
+  // Past a symbol's known size the address belongs to no symbol: naming it
+  // after the one below would mislead (a fetch far past the code).
+  if (!sym || (sym->size && addr - sym->value >= sym->size)) return {};
   if (addr == sym->value) return sym->name;
   char off[16];
   std::snprintf(off, sizeof off, "+0x%x", addr - sym->value);

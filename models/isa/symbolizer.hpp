@@ -11,7 +11,7 @@ namespace s32::isa {
 struct Image;
 
 // "name" at a symbol, "name+0x1c" past one; empty when no symbol lies at or
-// below `addr`.
+// below `addr`, or the nearest one has a size and `addr` is beyond it.
 std::string symbolize(const Image& image, std::uint32_t addr);
 
 // "0x0000001c <main+0x1c>", or just the address when nothing names it.

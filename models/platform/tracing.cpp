@@ -149,6 +149,8 @@ void Tracing::span(cpu::Activity what, std::uint64_t from, std::uint64_t to) {
 void Tracing::finish(const Stats& stats, const std::vector<trace::VcdWriter::Declared>& vcd_signals,
                      std::ostream& err) {
   const std::uint64_t end = stats.cpu.cycles;
+  if (window_.armed())
+    err << "s32sim: --trace-start-at " << config_.trace.start_at << " never happened: the traces hold no window\n";
   if (insn_ && !insn_->close()) err << "s32sim: writing the instruction trace '" << config_.trace_insn << "' failed\n";
   if (events_) {
     // A window that never opened holds nothing.

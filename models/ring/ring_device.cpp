@@ -356,7 +356,7 @@ void RingDevice::serve_one() {
   req_record_[slot] = -1;
   const std::uint64_t start = now_stamp();
   opcode_probe_.set(req.opcode);
-  if (index >= 0) req_seq_probe_.set(stats_.requests[static_cast<std::size_t>(index)].seq);
+  req_seq_probe_.set(index >= 0 ? stats_.requests[static_cast<std::size_t>(index)].seq : kIdleSeq);
 
   const Served c = execute(req, start);
   ++stats_.requests_by_opcode[req.opcode];

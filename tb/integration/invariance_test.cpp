@@ -4,8 +4,8 @@
 // Every program under sw/ runs under every trigger, one interrupt
 // configuration and a short YIELD timeout, each in six ways: fast with the
 // default quantum, with a quantum of 1 and of 37 (quanta ending at odd
-// cycles, between device edges), fast with traces windowed by a request
-// and a pc trigger, and cycle-stepped. All must agree on
+// cycles, between device edges), fast with traces in a window and from a
+// symbol trigger, and cycle-stepped. All must agree on
 // the guest's output and exit status, on every timing statistic and, byte
 // for byte, on the per-request log.
 #include <gtest/gtest.h>
@@ -101,11 +101,11 @@ const std::vector<Mode> kModes = {
     {"fast_quantum_37", {"--mode", "fast", "--quantum", "37"}},
     // Tracing changes no result: in a window, or armed for a trigger, the
     // fast mode steps instruction by instruction.
-    {"fast_traced_request",
-     {"--mode", "fast", "--trace-start-at", "request=1", "--trace-to", "20000", "--trace-insn", "insn.txt",
-      "--trace-events", "events.json"}},
-    {"fast_traced_pc",
-     {"--mode", "fast", "--quantum", "37", "--trace-start-at", "pc=0x10", "--trace-to", "3000", "--trace-insn",
+    {"fast_traced_window",
+     {"--mode", "fast", "--trace-from", "40", "--trace-to", "20000", "--trace-insn", "insn.txt", "--trace-events",
+      "events.json"}},
+    {"fast_traced_symbol",
+     {"--mode", "fast", "--quantum", "37", "--trace-start-at", "_start", "--trace-to", "3000", "--trace-insn",
       "insn.txt"}},
 };
 

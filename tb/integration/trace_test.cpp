@@ -125,6 +125,11 @@ TEST(TraceWindow, TriggersStartTheInstructionTraceAlikeInEveryMode) {
       const SimResult r = run_sim(run, tmp.path() / modes[m]);
       ASSERT_EQ(r.status, 0) << r.err;
       traces[m] = read_file(tmp.path() / modes[m] / "i.txt");
+      // Tracing changes no result.
+      const SimResult plain = run_sim({kLatency.program, {"--mode", modes[m]}, kLatency.args, {}, "", {}},
+                                      tmp.path() / (std::string(modes[m]) + "_plain"));
+      EXPECT_EQ(r.requests, plain.requests);
+      EXPECT_EQ(json_raw(r.stats, "cycles"), json_raw(plain.stats, "cycles"));
     }
     ASSERT_FALSE(traces[0].empty());
     if (std::string(trigger) == "ring_wait_response") {
@@ -133,6 +138,16 @@ TEST(TraceWindow, TriggersStartTheInstructionTraceAlikeInEveryMode) {
     }
     EXPECT_EQ(traces[0], traces[1]);
   }
+}
+
+TEST(TraceWindow, TriggerThatNeverHappensIsReported) {
+  TempDir tmp;
+  const SimResult r = run_with(kLatency, {"--vcd", "t.vcd", "--trace-start-at", "request=1000"}, tmp.path());
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.err.find("--trace-start-at request=1000 never happened"), std::string::npos) << r.err;
+  const SimResult bad = run_with(kLatency, {"--trace-start-at", "no_such_function"}, tmp.path() / "bad");
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("the program has no symbol 'no_such_function'"), std::string::npos) << bad.err;
 }
 
 TEST(TraceView, GtkwNamesOnlyAbsolutePathsAndTranslatesPc) {
