@@ -2,7 +2,7 @@
 # The main job: installs what is missing, builds, and runs a demo program on
 # the platform (a file round trip through the ring device: OPEN, WRITE, SEEK,
 # READ, STAT, RENAME, UNLINK) in cycle-stepped mode, writing
-#   waves/demo.vcd          the waveform (open it with the view in waves/)
+#   waves/demo.vcd          the waveform, and waves/demo.vcd.gtkw, its GTKWave view
 #   out/demo-stats.json     statistics
 #   out/demo-requests.csv   every request's timestamps
 set -euo pipefail
@@ -24,5 +24,5 @@ echo "Per-request timestamps (cycles):"
 column -s, -t < "$root/out/demo-requests.csv" 2>/dev/null || cat "$root/out/demo-requests.csv"
 echo
 echo "Statistics: out/demo-stats.json   Requests: out/demo-requests.csv"
-echo "Waveform:   waves/demo.vcd -- view it from the repository root with"
-echo "              gtkwave waves/demo.vcd waves/s32sim.gtkw"
+echo "Waveform:   waves/demo.vcd -- view it (from any directory) with"
+echo "              gtkwave waves/demo.vcd.gtkw"

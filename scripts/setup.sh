@@ -10,6 +10,7 @@ packages=(
   libboost-program-options-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-numpy python3-matplotlib
+  zlib1g-dev
 )
 # Only the cluster path of scripts/study.py needs these; a plain build does not.
 if [ "${1:-}" = "--cluster" ]; then

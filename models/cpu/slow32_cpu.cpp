@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "isa/disassembler.hpp"
+#include "isa/symbolizer.hpp"
 
 namespace s32::cpu {
 
@@ -17,6 +18,17 @@ const char* stop_cause_name(StopCause cause) {
     case StopCause::Fault: return "fault";
     case StopCause::AssertFailed: return "assert";
     case StopCause::CycleLimit: return "cycle-limit";
+  }
+  return "?";
+}
+
+const char* cpu_state_name(CpuState state) {
+  switch (state) {
+    case CpuState::Run: return "run";
+    case CpuState::Memory: return "memory";
+    case CpuState::Mmio: return "mmio";
+    case CpuState::YieldWait: return "yield_wait";
+    case CpuState::Halted: return "halted";
   }
   return "?";
 }
@@ -120,11 +132,17 @@ void Slow32Cpu::run() {
     if (cycle_stepped()) {
       set_state(CpuState::Run);
       trace_progress();
+      // Asked before the step, as the fast mode does: a trigger the
+      // instruction itself fires (a doorbell) starts after it.
+      const bool report = observer_ && observer_->stepping(start);
+      const std::uint32_t pc = core_.pc();
       reason = core_.step();
+      if (report) report_retired(reason, start, pc);
     } else {
       std::uint64_t limit = (start / quantum + 1) * quantum;
       if (config_.max_cycles) limit = std::min(limit, config_.max_cycles);
-      reason = core_.run(limit);
+      if (observer_) limit = std::min(limit, observer_->next_change(start));
+      reason = observer_ && observer_->stepping(start) ? step_observed(limit) : core_.run(limit);
     }
     switch (reason) {
       case isa::StopReason::CycleLimit:
@@ -165,6 +183,26 @@ void Slow32Cpu::run() {
         break;
     }
   }
+}
+
+isa::StopReason Slow32Cpu::step_observed(std::uint64_t limit) {
+  for (;;) {
+    const std::uint64_t start = core_.cycles();
+    const std::uint32_t pc = core_.pc();
+    const isa::StopReason reason = core_.step();
+    report_retired(reason, start, pc);
+    // What makes run() return early: a DMI change or an EXIT seen.
+    const bool interrupted = dmi_invalidated_ || !pending_dmi_.empty() || exit_seen_;
+    if (reason != isa::StopReason::CycleLimit || interrupted || core_.cycles() >= limit ||
+        !observer_->stepping(core_.cycles()))
+      return reason;
+  }
+}
+
+void Slow32Cpu::report_retired(isa::StopReason reason, std::uint64_t start, std::uint32_t pc) {
+  // A faulting instruction or a failed assertion does not retire.
+  if (reason == isa::StopReason::Fault || reason == isa::StopReason::AssertFailed) return;
+  observer_->retired(core_, start, pc, debug_read_word(pc));
 }
 
 bool Slow32Cpu::yield_should_wait() const { return sync->should_wait(); }
@@ -218,12 +256,14 @@ void Slow32Cpu::handle_yield(std::uint64_t start) {
   if (stop_for_exit()) return;
   if (config_.yield == YieldMode::Spin || !sync->should_wait()) {
     yield_spin_cycles_ += core_.cycles() - start;
+    report_span(Activity::Spin, start, core_.cycles());
     return;
   }
   set_state(CpuState::YieldWait);
   const std::uint64_t from = core_.cycles();
   if (!stall_while(&Slow32Cpu::yield_should_wait, config_.yield_timeout)) ++yield_timeouts_;
   yield_wait_cycles_ += core_.cycles() - from;
+  report_span(Activity::YieldWait, from, core_.cycles());
   set_state(CpuState::Run);
   stop_for_exit();
 }
@@ -237,6 +277,7 @@ void Slow32Cpu::handle_halt(std::uint64_t start) {
   const std::uint64_t from = core_.cycles();
   stall_while(&Slow32Cpu::halt_should_wait, 0);
   halt_wait_cycles_ += core_.cycles() - from;
+  report_span(Activity::HaltWait, from, core_.cycles());
   if (!stop_for_exit()) {
     outcome_.exit_status = core_.reg(1);
     finish(StopCause::Halt);
@@ -279,25 +320,28 @@ void Slow32Cpu::describe_assert() {
   const isa::Decoded d = isa::decode(word);
   outcome_.assert_lhs = core_.reg(d.rs1);
   outcome_.assert_rhs = core_.reg(d.rs2);
-  char buf[256];
-  std::snprintf(buf, sizeof buf, "assertion failed at pc 0x%08x: %s (0x%08x != 0x%08x)", pc,
-                isa::disassemble(word, pc).c_str(), outcome_.assert_lhs, outcome_.assert_rhs);
+  char buf[512];
+  std::snprintf(buf, sizeof buf, "assertion failed at pc %s: %s (0x%08x != 0x%08x)",
+                isa::describe_address(boot_.image, pc).c_str(), isa::disassemble(word, pc, boot_.image).c_str(),
+                outcome_.assert_lhs, outcome_.assert_rhs);
   outcome_.message = buf;
 }
 
 void Slow32Cpu::describe_fault() {
   const isa::Fault& f = core_.fault();
   outcome_.fault = f;
-  char buf[256];
+  char buf[512];
+  // A pc outside the code is named by no function.
+  const std::string pc = isa::describe_address(f.pc < boot_.code_limit ? boot_.image : nullptr, f.pc);
   if (f.kind == isa::FaultKind::Load || f.kind == isa::FaultKind::Store) {
-    std::snprintf(buf, sizeof buf, "%s: %u-byte access at address 0x%08x, pc 0x%08x: %s", isa::fault_kind_name(f.kind),
-                  f.size, f.addr, f.pc, isa::disassemble(debug_read_word(f.pc), f.pc).c_str());
+    std::snprintf(buf, sizeof buf, "%s: %u-byte access at address 0x%08x, pc %s: %s", isa::fault_kind_name(f.kind),
+                  f.size, f.addr, pc.c_str(), isa::disassemble(debug_read_word(f.pc), f.pc, boot_.image).c_str());
   } else if (f.kind == isa::FaultKind::Fetch) {
-    std::snprintf(buf, sizeof buf, "%s: pc 0x%08x (code ends at 0x%08x)", isa::fault_kind_name(f.kind), f.pc,
+    std::snprintf(buf, sizeof buf, "%s: pc %s (code ends at 0x%08x)", isa::fault_kind_name(f.kind), pc.c_str(),
                   boot_.code_limit);
   } else {
-    std::snprintf(buf, sizeof buf, "%s at pc 0x%08x: %s", isa::fault_kind_name(f.kind), f.pc,
-                  isa::disassemble(f.word, f.pc).c_str());
+    std::snprintf(buf, sizeof buf, "%s at pc %s: %s", isa::fault_kind_name(f.kind), pc.c_str(),
+                  isa::disassemble(f.word, f.pc, boot_.image).c_str());
   }
   outcome_.message = buf;
 }

@@ -24,7 +24,9 @@
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 
+#include "cpu/cpu_observer.hpp"
 #include "cpu/guest_sync_if.hpp"
+#include "isa/image.hpp"
 #include "interconnect/cycle_time.hpp"
 #include "isa/core.hpp"
 #include "trace/probe.hpp"
@@ -48,10 +50,13 @@ struct BootInfo {
   std::uint32_t entry = 0;
   std::uint32_t stack_pointer = 0;
   std::uint32_t code_limit = 0;
+  const isa::Image* image = nullptr;  // its symbols name functions in messages and traces
 };
 
 // What the CPU is doing in a cycle, as traced in `cpu_state`.
 enum class CpuState : std::uint8_t { Run = 0, Memory = 1, Mmio = 2, YieldWait = 3, Halted = 4 };
+inline constexpr unsigned kNumCpuStates = 5;
+const char* cpu_state_name(CpuState state);
 
 enum class StopCause : std::uint8_t { Running, Halt, Exit, Fault, AssertFailed, CycleLimit };
 const char* stop_cause_name(StopCause cause);
@@ -94,6 +99,12 @@ class Slow32Cpu : public sc_core::sc_module, private isa::MemoryPort {
   // bus_data, bus_write) into `sink`.
   void trace(trace::TraceSink& sink);
 
+  // Reports instructions and YIELD/HALT spans to `observer` (outlives the run).
+  void observe(CpuObserver& observer) { observer_ = &observer; }
+  // The observer's stepping() may have changed outside the CPU (a device
+  // trigger): a fast-mode run stops after the current instruction.
+  void observer_changed() { core_.interrupt(); }
+
   const CpuOutcome& outcome() const { return outcome_; }
   CpuStats stats() const;
   const isa::Core& core() const { return core_; }
@@ -122,6 +133,13 @@ class Slow32Cpu : public sc_core::sc_module, private isa::MemoryPort {
   void describe_assert();
   void set_state(CpuState s);
   void trace_progress();
+  // Fast mode while the observer is stepping: runs instruction by
+  // instruction up to `limit`, reporting each, and stops where run() would.
+  isa::StopReason step_observed(std::uint64_t limit);
+  void report_retired(isa::StopReason reason, std::uint64_t start, std::uint32_t pc);
+  void report_span(Activity what, std::uint64_t from, std::uint64_t to) {
+    if (observer_ && to > from) observer_->span(what, from, to);
+  }
 
   isa::SlowAccess read(std::uint32_t addr, unsigned size, std::uint32_t& value, std::uint64_t cycle) override;
   isa::SlowAccess write(std::uint32_t addr, unsigned size, std::uint32_t value, std::uint64_t cycle) override;
@@ -138,6 +156,7 @@ class Slow32Cpu : public sc_core::sc_module, private isa::MemoryPort {
   isa::Core core_;
   CpuOutcome outcome_;
   CpuState state_ = CpuState::Run;
+  CpuObserver* observer_ = nullptr;
   trace::Probe pc_probe_, state_probe_, instret_probe_, bus_addr_probe_, bus_data_probe_, bus_write_probe_;
 
   std::vector<std::uint32_t> pending_dmi_;  // addresses whose DMI grant is to be requested

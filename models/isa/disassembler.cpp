@@ -4,6 +4,7 @@
 
 #include "image.hpp"
 #include "instruction.hpp"
+#include "symbolizer.hpp"
 
 namespace s32::isa {
 
@@ -18,11 +19,8 @@ std::string hex32(std::uint32_t v) {
 std::string target_text(std::uint32_t target, const Image* image) {
   std::string s = hex32(target);
   if (image) {
-    if (const Symbol* sym = image->symbol_for(target)) {
-      s += "  # <" + sym->name;
-      if (target != sym->value) s += "+" + hex32(target - sym->value);
-      s += ">";
-    }
+    const std::string name = symbolize(*image, target);
+    if (!name.empty()) s += "  # <" + name + ">";
   }
   return s;
 }

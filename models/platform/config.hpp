@@ -9,6 +9,7 @@
 #include "cpu/slow32_cpu.hpp"
 #include "host/posix_backend.hpp"
 #include "ring/ring_device.hpp"
+#include "trace/trace_window.hpp"
 
 namespace s32::platform {
 
@@ -29,6 +30,13 @@ struct Config {
   std::string requests_csv;  // write every request's timestamps here when set
   bool quiet = false;      // no summary on stderr
   bool progress = false;   // a progress line on stderr every few seconds of host time
+
+  // Tracing: the window and signal selection every trace keeps to, the
+  // instruction trace and the timeline. `-` is standard output; a name
+  // ending in ".gz" is written gzip-compressed.
+  trace::TraceConfig trace;
+  std::string trace_insn;    // one line per retired instruction in the window
+  std::string trace_events;  // Chrome trace-event JSON timeline
 
   // The guest's console on the host (tests redirect it).
   int stdin_fd = 0, stdout_fd = 1, stderr_fd = 2;

@@ -10,8 +10,11 @@
 #include "host/posix_backend.hpp"
 #include "interconnect/bus.hpp"
 #include "interconnect/cycle_time.hpp"
+#include "isa/symbolizer.hpp"
 #include "memory/ram.hpp"
 #include "ring/ring_device.hpp"
+#include "platform/tracing.hpp"
+#include "trace/trace_window.hpp"
 #include "trace/vcd_writer.hpp"
 
 namespace s32::platform {
@@ -38,8 +41,9 @@ class NoDevice : public sc_core::sc_module, public cpu::GuestSyncIf {
 // stderr when a few seconds of host time have passed.
 class ProgressReporter : public sc_core::sc_module {
  public:
-  ProgressReporter(sc_core::sc_module_name name, const interconnect::CycleTime& clock, const cpu::Slow32Cpu& cpu)
-      : sc_module(name), clock_(clock), cpu_(cpu), last_(std::chrono::steady_clock::now()), start_(last_) {
+  ProgressReporter(sc_core::sc_module_name name, const interconnect::CycleTime& clock, const cpu::Slow32Cpu& cpu,
+                   const isa::Image& image)
+      : sc_module(name), clock_(clock), cpu_(cpu), image_(image), last_(std::chrono::steady_clock::now()), start_(last_) {
     SC_HAS_PROCESS(ProgressReporter);
     SC_THREAD(run);
   }
@@ -56,14 +60,16 @@ class ProgressReporter : public sc_core::sc_module {
       last_ = now;
       const double host = std::chrono::duration<double>(now - start_).count();
       const std::uint64_t cycles = clock_.cycle_at_or_after(sc_core::sc_time_stamp());
-      std::fprintf(stderr, "s32sim: %llu cycles (%.3f ms simulated), %llu instructions, %.0f s on the host\n",
+      std::fprintf(stderr, "s32sim: %llu cycles (%.3f ms simulated), %llu instructions, pc %s, %.0f s on the host\n",
                    static_cast<unsigned long long>(cycles), static_cast<double>(cycles) * clock_.period_ns() / 1e6,
-                   static_cast<unsigned long long>(cpu_.core().instret()), host);
+                   static_cast<unsigned long long>(cpu_.core().instret()),
+                   isa::describe_address(&image_, cpu_.core().pc()).c_str(), host);
     }
   }
 
   interconnect::CycleTime clock_;
   const cpu::Slow32Cpu& cpu_;
+  const isa::Image& image_;
   std::chrono::steady_clock::time_point last_, start_;
 };
 
@@ -89,15 +95,26 @@ struct Platform::Impl {
   std::unique_ptr<ring::RingDevice> ring;
   std::unique_ptr<NoDevice> no_device;
   std::unique_ptr<ProgressReporter> progress;
+  std::unique_ptr<Tracing> tracing;
   std::unique_ptr<trace::VcdWriter> vcd;
+  std::unique_ptr<trace::WindowedSink> vcd_window;  // a window or a selection of the VCD
   Stats stats;
 
   void open_vcd() {
     vcd = std::make_unique<trace::VcdWriter>(config.vcd);
-    if (clk) vcd->add_clock("", "clk", clock.period_ps());
-    cpu.trace(*vcd);
-    if (ring) ring->trace(*vcd);
+    trace::TraceSink* sink = vcd.get();
+    if (config.trace.windowed() || !config.trace.signals.empty()) {
+      vcd_window = std::make_unique<trace::WindowedSink>(*vcd, tracing->window(), clock.period_ps(),
+                                                         config.trace.signals);
+      sink = vcd_window.get();
+    }
+    if (clk && (!vcd_window || vcd_window->selected("", "clk"))) vcd->add_clock("", "clk", clock.period_ps());
+    cpu.trace(*sink);
+    if (ring) ring->trace(*sink);
+    if (vcd_window) vcd_window->check_selection(clk ? std::vector<std::string>{"clk"} : std::vector<std::string>{});
   }
+
+  bool close_vcd(std::uint64_t end_ps) { return vcd_window ? vcd_window->close(end_ps) : vcd->close(end_ps); }
 
   explicit Impl(Config c)
       : config(std::move(c)),
@@ -107,7 +124,7 @@ struct Platform::Impl {
         bus("bus"),
         ram("ram", ram_regions(image), clock.period() * static_cast<double>(config.ram_latency)),
         clk(config.cycle_stepped ? std::make_unique<sc_core::sc_clock>("clk", clock.period()) : nullptr),
-        cpu("cpu", config.cpu, clock, cpu::BootInfo{image.entry, image.stack_pointer, image.code_limit},
+        cpu("cpu", config.cpu, clock, cpu::BootInfo{image.entry, image.stack_pointer, image.code_limit, &image},
             [this](std::uint8_t b) { console.put(b); }, clk.get()) {
     memory::load_image(ram.storage(), image);
     cpu.socket.bind(bus.targets_side);
@@ -127,8 +144,10 @@ struct Platform::Impl {
       no_device = std::make_unique<NoDevice>("no_device");
       cpu.sync.bind(*no_device);
     }
+    tracing = std::make_unique<Tracing>(config, image, clock);
+    tracing->attach(cpu, ring.get());
     if (!config.vcd.empty()) open_vcd();
-    if (config.progress) progress = std::make_unique<ProgressReporter>("progress", clock, cpu);
+    if (config.progress) progress = std::make_unique<ProgressReporter>("progress", clock, cpu, image);
   }
 };
 
@@ -145,7 +164,7 @@ const Stats& Platform::run() {
   const auto t1 = std::chrono::steady_clock::now();
   if (m.backend) m.backend->flush();
   m.console.flush();
-  if (m.vcd && !m.vcd->close(m.clock.period_ps() * m.cpu.core().cycles()))
+  if (m.vcd && !m.close_vcd(m.clock.period_ps() * m.cpu.core().cycles()))
     std::cerr << "s32sim: writing the VCD '" << m.config.vcd << "' failed\n";
 
   Stats& s = m.stats;
@@ -185,6 +204,7 @@ const Stats& Platform::run() {
     write_requests_csv(out, s.ring);
     if (!out) std::cerr << "s32sim: cannot write requests to '" << m.config.requests_csv << "'\n";
   }
+  m.tracing->finish(s, m.vcd ? m.vcd->declared() : std::vector<trace::VcdWriter::Declared>{}, std::cerr);
   if (!m.config.stats_json.empty()) {
     std::ofstream out(m.config.stats_json);
     write_json(out, s, m.config);

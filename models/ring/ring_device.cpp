@@ -38,8 +38,8 @@ RingDevice::RingDevice(sc_core::sc_module_name name, const RingConfig& config, c
   SC_METHOD(irq_timeout);
   sensitive << irq_timer_;
   dont_initialize();
-  SC_METHOD(end_doorbell_pulse);
-  sensitive << doorbell_end_;
+  SC_METHOD(end_pulses);
+  sensitive << pulse_end_;
   dont_initialize();
 }
 
@@ -51,7 +51,10 @@ void RingDevice::trace(trace::TraceSink& sink) {
   resp_head_probe_.bind(sink, scope, "resp_head", 8, resp_head_);
   resp_tail_probe_.bind(sink, scope, "resp_tail", 8, resp_tail_);
   busy_probe_.bind(sink, scope, "device_busy", 1);
-  opcode_probe_.bind(sink, scope, "opcode", 8);
+  opcode_probe_.bind(sink, scope, "opcode", 8, kIdleOpcode);
+  req_seq_probe_.bind(sink, scope, "req_seq", 32, kIdleSeq);
+  submit_probe_.bind(sink, scope, "submit", 1);
+  consumed_probe_.bind(sink, scope, "consumed", 1);
   irq_probe_.bind(sink, scope, "irq", 1);
   warnings_probe_.bind(sink, scope, "protocol_warnings", 32);
 }
@@ -62,7 +65,11 @@ void RingDevice::notify_at(sc_core::sc_event& e, std::uint64_t stamp) {
   e.notify(t > now ? t - now : sc_core::SC_ZERO_TIME);
 }
 
-void RingDevice::end_doorbell_pulse() { doorbell_probe_.set(0); }
+void RingDevice::end_pulses() {
+  doorbell_probe_.set(0);
+  submit_probe_.set(0);
+  consumed_probe_.set(0);
+}
 
 void RingDevice::set_irq(bool level) {
   if (level == irq_level_) return;
@@ -166,6 +173,10 @@ void RingDevice::guest_write(std::uint32_t off, const std::uint8_t* data, unsign
                "request descriptor " + std::to_string(slot) + " written after REQ_HEAD published it");
       } else if (!slot_written_[slot]) {
         slot_written_[slot] = cycle;
+        if (submit_probe_.bound()) {
+          submit_probe_.set(1);
+          notify_at(pulse_end_, cycle + 1);
+        }
       }
     } else if (o < kDataBuffer) {
       if (i == 0) warn(cycle, "response-ring-write", "guest wrote the device-owned response ring");
@@ -220,6 +231,7 @@ void RingDevice::write_req_head(std::uint32_t value, std::uint64_t cycle) {
     slot_written_[s].reset();
     req_record_[s] = static_cast<std::int64_t>(stats_.requests.size());
     stats_.requests.push_back(r);
+    if (on_publish_) on_publish_(r);
   }
   req_head_ = head;
   ++stats_.doorbells;
@@ -227,7 +239,7 @@ void RingDevice::write_req_head(std::uint32_t value, std::uint64_t cycle) {
   req_head_probe_.set(req_head_);
   if (doorbell_probe_.bound()) {
     doorbell_probe_.set(1);
-    notify_at(doorbell_end_, cycle + 1);
+    notify_at(pulse_end_, cycle + 1);
   }
   if (config_.trigger.doorbell) notify_at(kick_, cycle + 1);
 }
@@ -252,6 +264,10 @@ void RingDevice::write_resp_tail(std::uint32_t value, std::uint64_t cycle) {
   }
   resp_tail_ = tail;
   resp_tail_probe_.set(resp_tail_);
+  if (advance && consumed_probe_.bound()) {
+    consumed_probe_.set(1);
+    notify_at(pulse_end_, cycle + 1);
+  }
   if (resp_tail_ == resp_head_ && config_.irq.enabled) {
     // Every response consumed: the guest has acknowledged the interrupt.
     irq_window_ = 0;
@@ -327,6 +343,8 @@ void RingDevice::serve() {
   }
   busy_ = false;
   busy_probe_.set(0);
+  opcode_probe_.set(kIdleOpcode);
+  req_seq_probe_.set(kIdleSeq);
   wake_.notify(sc_core::SC_ZERO_TIME);
 }
 
@@ -338,6 +356,7 @@ void RingDevice::serve_one() {
   req_record_[slot] = -1;
   const std::uint64_t start = now_stamp();
   opcode_probe_.set(req.opcode);
+  req_seq_probe_.set(index >= 0 ? stats_.requests[static_cast<std::size_t>(index)].seq : kIdleSeq);
 
   const Served c = execute(req, start);
   ++stats_.requests_by_opcode[req.opcode];

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <array>
+#include <functional>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -119,10 +120,17 @@ class RingDevice : public sc_core::sc_module, public cpu::GuestSyncIf, private h
   RingDevice(sc_core::sc_module_name name, const RingConfig& config, const interconnect::CycleTime& clock,
              host::HostBackend& backend);
 
-  // Traces doorbell (a pulse per REQ_HEAD write), the four ring indices,
-  // device_busy, opcode (the request in service), irq and the count of
+  // Traces doorbell (a pulse per REQ_HEAD write), submit (a pulse at the
+  // first write to a free descriptor) and consumed (a pulse per RESP_TAIL
+  // write that consumes), the four ring indices, device_busy, opcode and
+  // req_seq (the request in service: its --requests-csv seq; both
+  // kIdleOpcode / kIdleSeq while none is), irq and the count of
   // protocol_warnings into `sink`.
   void trace(trace::TraceSink& sink);
+  static constexpr std::uint32_t kIdleOpcode = 0xFF;
+  static constexpr std::uint32_t kIdleSeq = 0xFFFFFFFF;
+  // Called with each request as its doorbell publishes it.
+  void on_publish(std::function<void(const RequestRecord&)> callback) { on_publish_ = std::move(callback); }
 
   const RingStats& stats() const { return stats_; }
   bool violated() const { return config_.strict && !stats_.warnings.empty(); }
@@ -154,7 +162,7 @@ class RingDevice : public sc_core::sc_module, public cpu::GuestSyncIf, private h
   };
   Served execute(const host::Request& req, std::uint64_t start);
   void irq_timeout();
-  void end_doorbell_pulse();
+  void end_pulses();
   void completion_for_irq();
   void set_irq(bool level);
   // Notifies `e` at the falling edge of `stamp`, or at once if that is past.
@@ -178,9 +186,10 @@ class RingDevice : public sc_core::sc_module, public cpu::GuestSyncIf, private h
   sc_core::sc_event space_;  // the guest consumed a response
   sc_core::sc_event wake_;   // for a CPU stalled in YIELD or HALT
   sc_core::sc_event irq_timer_;
-  sc_core::sc_event doorbell_end_;
+  sc_core::sc_event pulse_end_;  // ends the doorbell, submit and consumed pulses
   trace::Probe doorbell_probe_, req_head_probe_, req_tail_probe_, resp_head_probe_, resp_tail_probe_, busy_probe_,
-      opcode_probe_, irq_probe_, warnings_probe_;
+      opcode_probe_, irq_probe_, warnings_probe_, req_seq_probe_, submit_probe_, consumed_probe_;
+  std::function<void(const RequestRecord&)> on_publish_;
   bool irq_level_ = false;  // the completion line
   std::uint32_t irq_window_ = 0;  // completions in the open coalescing window
   bool busy_ = false;

@@ -5,6 +5,8 @@
 #include <map>
 #include <stdexcept>
 
+#include "trace/output_file.hpp"
+
 namespace s32::trace {
 
 namespace {
@@ -24,8 +26,7 @@ std::string id_code(std::size_t n) {
 }  // namespace
 
 VcdWriter::VcdWriter(const std::string& path) {
-  file_ = std::fopen(path.c_str(), "w");
-  if (!file_) throw std::runtime_error("cannot create VCD '" + path + "': " + std::strerror(errno));
+  file_ = open_output(path, "VCD");
   buf_.reserve(kBufferSize + 256);
 }
 
@@ -36,6 +37,18 @@ void VcdWriter::add_clock(const std::string& scope, const std::string& name, std
   clock_half_ = period_ps / 2;
   vars_.push_back({scope, name, id_code(vars_.size()), 1, 1, true});
   dirty_.push_back(static_cast<Id>(clock_));
+}
+
+void VcdWriter::begin_at(std::uint64_t t) {
+  if (header_written_) throw std::logic_error("VCD start moved after the trace started");
+  now_ = t;
+  if (clock_ >= 0 && clock_half_ > 0) vars_[static_cast<std::size_t>(clock_)].value = (t / clock_half_) % 2 == 0;
+}
+
+std::vector<VcdWriter::Declared> VcdWriter::declared() const {
+  std::vector<Declared> out;
+  for (const Var& v : vars_) out.push_back({v.scope, v.name, v.width});
+  return out;
 }
 
 TraceSink::Id VcdWriter::declare(const std::string& scope, const std::string& name, unsigned width) {

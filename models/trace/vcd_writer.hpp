@@ -16,7 +16,8 @@ namespace s32::trace {
 
 class VcdWriter : public TraceSink {
  public:
-  // Throws std::runtime_error when the file cannot be created.
+  // Throws std::runtime_error when the file cannot be created; see
+  // open_output() for `-` and ".gz".
   explicit VcdWriter(const std::string& path);
   ~VcdWriter() override;
   VcdWriter(const VcdWriter&) = delete;
@@ -24,6 +25,17 @@ class VcdWriter : public TraceSink {
 
   // A clock that is 1 from time 0 for half of each period, then 0.
   void add_clock(const std::string& scope, const std::string& name, std::uint64_t period_ps);
+
+  // Starts the trace at `t` instead of 0 (a window): the first timestamp,
+  // and the clock's level there. Before any change.
+  void begin_at(std::uint64_t t);
+
+  struct Declared {
+    std::string scope, name;
+    unsigned width;
+  };
+  // Every value in the file, clock included, in declaration order.
+  std::vector<Declared> declared() const;
 
   Id declare(const std::string& scope, const std::string& name, unsigned width) override;
   void change(Id id, std::uint64_t value, std::uint64_t time_ps) override;

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "platform/platform.hpp"
 
@@ -104,6 +105,8 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
   po::options_description timing("Timing and execution model", kWidth, kDescriptionColumn);
   po::options_description host("The guest's host", kWidth, kDescriptionColumn);
   po::options_description output("Output", kWidth, kDescriptionColumn);
+  po::options_description tracing("Tracing", kWidth, kDescriptionColumn);
+  std::vector<std::string> trace_signals;
   // clang-format off
   general.add_options()
       ("help,h", "show this help and exit")
@@ -161,12 +164,28 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
       ("requests-csv", po::value(&config.requests_csv)->value_name("FILE"),
        "write one line per ring request with the cycle of each stage")
       ("vcd", po::value(&config.vcd)->value_name("FILE"),
-       "write a waveform (open it with gtkwave FILE waves/s32sim.gtkw)")
+       "write a waveform, and FILE.gtkw, a GTKWave view of it (gtkwave FILE.gtkw) with pc shown as "
+       "function+0xoff")
       ("progress", "a progress line on stderr every few seconds (the default when stderr is a "
        "terminal and not --quiet)")
       ("no-progress", "no progress lines");
+  tracing.add_options()
+      ("trace-from", po::value(&config.trace.from)->value_name("CYCLE"),
+       "traces (VCD, --trace-insn, --trace-events) start at this cycle; the VCD's first timestamp "
+       "holds the full state there")
+      ("trace-to", po::value(&config.trace.to)->value_name("CYCLE"), "traces end at this cycle")
+      ("trace-start-at", po::value(&config.trace.start_at)->value_name("WHERE"),
+       "traces start at the first of SYMBOL or pc=ADDR reached (an instruction starting there), or "
+       "at the doorbell of request=N (its --requests-csv seq), at or after --trace-from")
+      ("trace-signals", po::value(&trace_signals)->composing()->value_name("LIST"),
+       "VCD signals to keep: names or globs, comma-separated (cpu.pc,ring.*,clk); repeatable")
+      ("trace-insn", po::value(&config.trace_insn)->value_name("FILE"),
+       "one line per retired instruction: cycle, pc <function+0xoff>, disassembly, value written")
+      ("trace-events", po::value(&config.trace_events)->value_name("FILE"),
+       "a timeline (Chrome trace-event JSON, for ui.perfetto.dev or chrome://tracing): CPU, device, "
+       "host and each request's stages");
   po::options_description desc;
-  desc.add(general).add(timing).add(host).add(output);
+  desc.add(general).add(timing).add(host).add(output).add(tracing);
   // clang-format on
 
   try {
@@ -241,6 +260,11 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
       const std::uint64_t n = parse_count(value, "cycle cost");
       if (n > 0xFFFFFFFFull) throw UsageError("cycle cost too large: " + value);
       if (std::string e = config.cpu.costs.set(name, static_cast<std::uint32_t>(n)); !e.empty()) throw UsageError(e);
+    }
+    for (const std::string& list : trace_signals) {
+      std::istringstream items(list);
+      for (std::string item; std::getline(items, item, ',');)
+        if (!item.empty()) config.trace.signals.push_back(item);
     }
     config.host.root = root;
     config.host.host_clock = vm.count("host-clock") > 0;

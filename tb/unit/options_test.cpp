@@ -129,3 +129,22 @@ TEST(Options, ProgressIsForcedOnOrOffAndOffWhenQuiet) {
   EXPECT_FALSE(parse({"-q", "prog.s32x"}).config.progress);
   EXPECT_EQ(parse({"--progress", "prog.s32x", "x"}).config.guest_args, (std::vector<std::string>{"x"}));
 }
+
+namespace {
+
+TEST(Options, TracingOptionsFillTheConfig) {
+  const Parsed p = parse({"--trace-from", "100", "--trace-to", "512", "--trace-signals", "cpu.pc,ring.*",
+                          "--trace-signals", "clk", "--trace-start-at", "request=3", "--trace-insn", "-",
+                          "--trace-events", "t.json.gz", "prog.s32x"});
+  ASSERT_FALSE(p.result.exit);
+  EXPECT_EQ(p.config.trace.from, 100u);
+  EXPECT_EQ(p.config.trace.to, 512u);
+  EXPECT_EQ(p.config.trace.signals, (std::vector<std::string>{"cpu.pc", "ring.*", "clk"}));
+  EXPECT_EQ(p.config.trace.start_at, "request=3");
+  EXPECT_EQ(p.config.trace_insn, "-");
+  EXPECT_EQ(p.config.trace_events, "t.json.gz");
+  EXPECT_TRUE(p.config.trace.windowed());
+  EXPECT_FALSE(parse({"prog.s32x"}).config.trace.windowed());
+}
+
+}  // namespace

@@ -1,5 +1,6 @@
 // The GTKWave translate filters checked in under waves/ name exactly what
-// the models produce: every host opcode, every CPU state.
+// the models produce: every host opcode and the idle device, every CPU
+// state.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -9,6 +10,7 @@
 
 #include "cpu/slow32_cpu.hpp"
 #include "host/host_abi.hpp"
+#include "ring/ring_device.hpp"
 
 namespace {
 
@@ -32,7 +34,7 @@ TEST(WaveFilters, OpcodeFilterNamesEveryKnownOpcode) {
   const auto filter = read_filter("opcode.gtkwfilter");
   std::size_t known = 0;
   for (unsigned op = 0; op < 256; ++op) {
-    const char* name = s32::host::opcode_name(op);
+    const char* name = op == s32::ring::RingDevice::kIdleOpcode ? "idle" : s32::host::opcode_name(op);
     if (!name) {
       EXPECT_EQ(filter.count(op), 0u) << "filter names unknown opcode " << op;
       continue;
@@ -53,6 +55,7 @@ TEST(WaveFilters, CpuStateFilterMatchesTheStates) {
       {static_cast<unsigned>(CpuState::YieldWait), "yield_wait"},
       {static_cast<unsigned>(CpuState::Halted), "halted"}};
   EXPECT_EQ(read_filter("cpu_state.gtkwfilter"), expected);
+  for (const auto& [state, name] : expected) EXPECT_EQ(s32::cpu::cpu_state_name(static_cast<CpuState>(state)), name);
 }
 
 }  // namespace
