@@ -84,7 +84,6 @@ struct Platform::Impl {
   std::unique_ptr<host::PosixBackend> backend;
   interconnect::Bus bus;
   memory::Ram ram;
-  std::unique_ptr<sc_core::sc_clock> clk;  // cycle-stepped mode only
   cpu::Slow32Cpu cpu;
   std::unique_ptr<ring::RingDevice> ring;
   std::unique_ptr<NoDevice> no_device;
@@ -94,7 +93,7 @@ struct Platform::Impl {
 
   void open_vcd() {
     vcd = std::make_unique<trace::VcdWriter>(config.vcd);
-    if (clk) vcd->add_clock("", "clk", clock.period_ps());
+    if (config.cycle_stepped) vcd->add_clock("", "clk", clock.period_ps());
     cpu.trace(*vcd);
     if (ring) ring->trace(*vcd);
   }
@@ -106,9 +105,8 @@ struct Platform::Impl {
         console(config.stdin_fd, config.stdout_fd, config.stderr_fd),
         bus("bus"),
         ram("ram", ram_regions(image), clock.period() * static_cast<double>(config.ram_latency)),
-        clk(config.cycle_stepped ? std::make_unique<sc_core::sc_clock>("clk", clock.period()) : nullptr),
         cpu("cpu", config.cpu, clock, cpu::BootInfo{image.entry, image.stack_pointer, image.code_limit},
-            [this](std::uint8_t b) { console.put(b); }, clk.get()) {
+            [this](std::uint8_t b) { console.put(b); }, config.cycle_stepped) {
     memory::load_image(ram.storage(), image);
     cpu.socket.bind(bus.targets_side);
     bus.initiators_side.bind(ram.socket);
