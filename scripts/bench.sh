@@ -6,7 +6,7 @@
 #     the cost of --vcd as the ratio of the two
 #   - fast mode with --vcd, for comparison
 #   - cycle mode on a real program (forth test-bench, first 20 M cycles),
-#     without and with --vcd, if ../shared/realprogs is there
+#     without and with --vcd, if ../shared/realprogs (or $REALPROGS) is there
 #   - the ISA core alone, without SystemC (Google Benchmark, tb/bench)
 # Figures come from each run's --stats-json (host_seconds covers the
 # simulation only, not start-up).
@@ -17,7 +17,8 @@ runs=${RUNS:-5}
 
 sim="$root/build/tb/s32sim/s32sim"
 compute="$root/build/sw/bench/compute.s32x"
-forth="$root/../shared/realprogs/forth"
+realprogs=${REALPROGS:-$root/../shared/realprogs}
+forth="$realprogs/forth"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -27,8 +28,15 @@ input=/dev/null
 run() {
   local name=$1
   shift
+  local rc
   for i in $(seq "$runs"); do
-    "$sim" -q --stats-json "$tmp/$name.$i.json" "$@" < "$input" > /dev/null || [ $? = 124 ]
+    rc=0
+    "$sim" -q --stats-json "$tmp/$name.$i.json" "$@" < "$input" > /dev/null 2> "$tmp/err" || rc=$?
+    # The forth runs end at --max-cycles (status 124) on purpose.
+    if [ "$rc" != 0 ] && [ "$rc" != 124 ]; then
+      cat "$tmp/err" >&2
+      exit "$rc"
+    fi
   done
 }
 
@@ -73,7 +81,7 @@ print(f"  fast mode with --vcd: median {mips_vcd:.0f} MIPS (ratio without/with {
 try:
     forth, forth_vcd = load("forth"), load("forth_vcd")
 except FileNotFoundError:
-    print("  forth test-bench: skipped (../shared/realprogs is absent)")
+    print("  forth test-bench: skipped (no ../shared/realprogs; set REALPROGS)")
     sys.exit(0)
 cps = med([r["cycles"] / r["host_seconds"] for r in forth])
 cps_vcd = med([r["cycles"] / r["host_seconds"] for r in forth_vcd])
