@@ -5,6 +5,8 @@
 #   - cycle mode: simulated cycles per second, without and with --vcd, and
 #     the cost of --vcd as the ratio of the two
 #   - fast mode with --vcd, for comparison
+#   - cycle mode on a real program (forth test-bench, first 20 M cycles),
+#     without and with --vcd, if ../shared/realprogs (or $REALPROGS) is there
 #   - the ISA core alone, without SystemC (Google Benchmark, tb/bench)
 # Figures come from each run's --stats-json (host_seconds covers the
 # simulation only, not start-up).
@@ -15,15 +17,26 @@ runs=${RUNS:-5}
 
 sim="$root/build/tb/s32sim/s32sim"
 compute="$root/build/sw/bench/compute.s32x"
+realprogs=${REALPROGS:-$root/../shared/realprogs}
+forth="$realprogs/forth"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# run NAME [s32sim args...]: RUNS runs, statistics in $tmp/NAME.N.json
+# run NAME [s32sim args...]: RUNS runs, statistics in $tmp/NAME.N.json,
+# standard input from $input (empty unless set).
+input=/dev/null
 run() {
   local name=$1
   shift
+  local rc
   for i in $(seq "$runs"); do
-    "$sim" -q --stats-json "$tmp/$name.$i.json" "$@" > /dev/null
+    rc=0
+    "$sim" -q --stats-json "$tmp/$name.$i.json" "$@" < "$input" > /dev/null 2> "$tmp/err" || rc=$?
+    # The forth runs end at --max-cycles (status 124) on purpose.
+    if [ "$rc" != 0 ] && [ "$rc" != 124 ]; then
+      cat "$tmp/err" >&2
+      exit "$rc"
+    fi
   done
 }
 
@@ -35,6 +48,15 @@ run fast "$compute"
 run cycle --mode cycle "$compute" 500
 run cycle_vcd --mode cycle --vcd "$tmp/c.vcd" "$compute" 500
 run fast_vcd --vcd "$tmp/f.vcd" "$compute"
+rm -f "$tmp"/*.vcd
+if [ -d "$forth" ]; then
+  cat "$forth/prelude.fth" "$forth/tests/test-bench.fth" > "$tmp/forth.in"
+  input="$tmp/forth.in"
+  run forth --mode cycle --max-cycles 20000000 "$forth/kernel.s32x"
+  run forth_vcd --mode cycle --max-cycles 20000000 --vcd "$tmp/forth.vcd" "$forth/kernel.s32x"
+  rm -f "$tmp/forth.vcd"
+  input=/dev/null
+fi
 
 python3 - "$tmp" "$runs" <<'PY'
 import json, statistics, sys
@@ -56,4 +78,14 @@ print(f"  cycle mode, compute 500 ({cycle[0]['cycles']:,} cycles): median {cps /
 print(f"  cycle mode with --vcd: median {cps_vcd / 1e6:.2f} M cycles/s, "
       f"--vcd costs x{cps / cps_vcd:.2f} (slowdown ratio of medians)")
 print(f"  fast mode with --vcd: median {mips_vcd:.0f} MIPS (ratio without/with {mips / mips_vcd:.2f})")
+try:
+    forth, forth_vcd = load("forth"), load("forth_vcd")
+except FileNotFoundError:
+    print("  forth test-bench: skipped (no ../shared/realprogs; set REALPROGS)")
+    sys.exit(0)
+cps = med([r["cycles"] / r["host_seconds"] for r in forth])
+cps_vcd = med([r["cycles"] / r["host_seconds"] for r in forth_vcd])
+print(f"  cycle mode, forth test-bench ({forth[0]['cycles']:,} cycles): median {cps / 1e6:.2f} M cycles/s")
+print(f"  cycle mode, forth test-bench with --vcd: median {cps_vcd / 1e6:.2f} M cycles/s, "
+      f"--vcd costs x{cps / cps_vcd:.2f} (slowdown ratio of medians)")
 PY

@@ -34,7 +34,7 @@ const char* cpu_state_name(CpuState state) {
 }
 
 Slow32Cpu::Slow32Cpu(sc_core::sc_module_name name, const CpuConfig& config, const interconnect::CycleTime& timing,
-                     const BootInfo& boot, DebugSink debug_sink, sc_core::sc_clock* clock)
+                     const BootInfo& boot, DebugSink debug_sink, bool cycle_stepped)
     : sc_module(name),
       socket("socket"),
       sync("sync"),
@@ -42,7 +42,7 @@ Slow32Cpu::Slow32Cpu(sc_core::sc_module_name name, const CpuConfig& config, cons
       timing_(timing),
       boot_(boot),
       debug_sink_(std::move(debug_sink)),
-      clock_(clock),
+      cycle_stepped_(cycle_stepped),
       core_(config.costs) {
   socket.register_invalidate_direct_mem_ptr(this, &Slow32Cpu::invalidate_direct_mem_ptr);
   core_.set_port(this);
@@ -50,7 +50,6 @@ Slow32Cpu::Slow32Cpu(sc_core::sc_module_name name, const CpuConfig& config, cons
   core_.reset(boot.entry, boot.stack_pointer);
   SC_HAS_PROCESS(Slow32Cpu);
   SC_THREAD(run);
-  if (clock_) sensitive << clock_->posedge_event();
 }
 
 void Slow32Cpu::trace(trace::TraceSink& sink) {
@@ -83,22 +82,49 @@ CpuStats Slow32Cpu::stats() const {
 
 void Slow32Cpu::set_state(CpuState s) {
   state_ = s;
-  state_probe_.set(static_cast<std::uint64_t>(s));
+  state_probe_.set(static_cast<std::uint64_t>(s), stamp_ps());
 }
 
 void Slow32Cpu::trace_progress() {
-  pc_probe_.set(core_.pc());
-  instret_probe_.set(core_.instret());
+  const std::uint64_t t = stamp_ps();
+  pc_probe_.set(core_.pc(), t);
+  instret_probe_.set(core_.instret(), t);
+}
+
+std::uint64_t Slow32Cpu::horizon_ps() {
+  if (!horizon_valid_) {
+    const sc_time next =
+        sc_core::sc_time_stamp() + sc_core::sc_time_to_pending_activity(sc_core::sc_get_curr_simcontext());
+    horizon_ps_ = next == sc_core::sc_max_time() ? UINT64_MAX : next.value() / sc_time(1, sc_core::SC_PS).value();
+    horizon_valid_ = true;
+  }
+  return horizon_ps_;
+}
+
+void Slow32Cpu::sync_kernel_to(std::uint64_t cycle) {
+  now_cycle_ = std::max(now_cycle_, cycle);
+  const sc_time target = timing_.rising(now_cycle_);
+  const sc_time now = sc_core::sc_time_stamp();
+  if (target > now) {
+    wait(target - now);
+    horizon_valid_ = false;
+  }
+}
+
+void Slow32Cpu::sync_for_device(std::uint64_t cycle) {
+  if (cycle_stepped()) sync_kernel_to(cycle);
+  else sync_to(cycle);
 }
 
 void Slow32Cpu::sync_to(std::uint64_t cycle) {
   if (cycle_stepped()) {
-    std::uint64_t now = timing_.cycle_at_or_after(sc_core::sc_time_stamp());
-    while (cycle > now) {
-      const auto n = static_cast<int>(std::min<std::uint64_t>(cycle - now, INT32_MAX));
-      wait(n);
-      now += static_cast<std::uint64_t>(n);
+    if (cycle <= now_cycle_) return;
+    // Activity exactly at the edge runs first, as under a kernel clock.
+    if (cycle * timing_.period_ps() < horizon_ps()) {
+      now_cycle_ = cycle;
+      return;
     }
+    sync_kernel_to(cycle);
     return;
   }
   const sc_time target = timing_.rising(cycle);
@@ -117,8 +143,6 @@ void Slow32Cpu::spend_instruction(std::uint64_t start, std::uint64_t memory_befo
 }
 
 void Slow32Cpu::run() {
-  // Cycle-stepped: start on the clock's first rising edge (time 0).
-  if (cycle_stepped()) wait();
   // The code region is mapped up front: fetching through the port would work
   // but costs a transaction per instruction until the first grant.
   pending_dmi_.push_back(0);
@@ -159,7 +183,7 @@ void Slow32Cpu::run() {
       case isa::StopReason::Debug:
         // Output is ordered by simulated time against the device's console
         // writes, so the byte goes out at the instruction's own cycle.
-        sync_to(core_.insn_start_cycle());
+        sync_for_device(core_.insn_start_cycle());
         debug_sink_(core_.debug_byte());
         if (cycle_stepped()) sync_to(core_.cycles());
         break;
@@ -172,12 +196,12 @@ void Slow32Cpu::run() {
       // The device has lived up to the failing instruction in both modes
       // (a poll it made before then counts whatever the quantum).
       case isa::StopReason::AssertFailed:
-        sync_to(core_.insn_start_cycle());
+        sync_for_device(core_.insn_start_cycle());
         describe_assert();
         finish(StopCause::AssertFailed);
         break;
       case isa::StopReason::Fault:
-        sync_to(core_.insn_start_cycle());
+        sync_for_device(core_.insn_start_cycle());
         describe_fault();
         finish(StopCause::Fault);
         break;
@@ -214,15 +238,27 @@ bool Slow32Cpu::stall_while(bool (Slow32Cpu::*keep_waiting)() const, std::uint64
   const std::uint64_t deadline = timeout ? from + timeout : UINT64_MAX;
   if (cycle_stepped()) {
     // The device acts on falling edges, so checking at each rising edge
-    // sees its change in the same cycle the fast mode resumes in.
+    // sees its change in the same cycle the fast mode resumes in. What it
+    // reports changes only when some process acts, so the edges before the
+    // next pending activity can be skipped without looking.
     std::uint64_t now = from;
     while ((this->*keep_waiting)()) {
       if (now >= deadline) {
         core_.add_cycles(now - from);
         return false;
       }
-      wait();
-      ++now;
+      const std::uint64_t period = timing_.period_ps();
+      const std::uint64_t horizon = horizon_ps();
+      std::uint64_t next = horizon == UINT64_MAX ? deadline : horizon / period + (horizon % period != 0);
+      next = std::min(std::max(next, now + 1), deadline);
+      if (next == UINT64_MAX) {
+        // Nothing pending and no timeout: only the device can end this.
+        wait(sync->wake_event());
+        horizon_valid_ = false;
+        next = std::max(now + 1, timing_.cycle_at_or_after(sc_core::sc_time_stamp()));
+      }
+      sync_kernel_to(next);
+      now = next;
     }
     core_.add_cycles(now - from);
     return true;
@@ -249,8 +285,9 @@ bool Slow32Cpu::stall_while(bool (Slow32Cpu::*keep_waiting)() const, std::uint64
 
 void Slow32Cpu::handle_yield(std::uint64_t start) {
   ++yields_;
-  sync_to(start);
+  sync_for_device(start);
   sync->sync_point(start, false);
+  horizon_valid_ = false;
   sync_to(core_.cycles());
   trace_progress();
   if (stop_for_exit()) return;
@@ -269,8 +306,9 @@ void Slow32Cpu::handle_yield(std::uint64_t start) {
 }
 
 void Slow32Cpu::handle_halt(std::uint64_t start) {
-  sync_to(start);
+  sync_for_device(start);
   sync->sync_point(start, true);
+  horizon_valid_ = false;
   sync_to(core_.cycles());
   set_state(CpuState::Halted);
   trace_progress();
@@ -297,6 +335,8 @@ void Slow32Cpu::finish(StopCause cause) {
   outcome_.cause = cause;
   set_state(CpuState::Halted);
   trace_progress();
+  // The kernel's time at the end is the CPU's, as under a kernel clock.
+  if (cycle_stepped()) sync_kernel_to(now_cycle_);
   sc_core::sc_stop();
 }
 
@@ -366,7 +406,7 @@ isa::SlowAccess Slow32Cpu::transact(tlm::tlm_command cmd, std::uint32_t addr, un
   // time too: device registers must see accesses in their true order. The
   // sync comes first so no payload is alive across a wait: a run stopped
   // there (--strict) never resumes this thread.
-  sync_to(cycle);
+  sync_for_device(cycle);
   tlm::tlm_generic_payload gp;
   gp.set_address(addr);
   gp.set_data_ptr(data);
@@ -378,6 +418,7 @@ isa::SlowAccess Slow32Cpu::transact(tlm::tlm_command cmd, std::uint32_t addr, un
   gp.set_command(cmd);
   sc_time delay = sc_core::SC_ZERO_TIME;
   socket->b_transport(gp, delay);
+  horizon_valid_ = false;
   if (gp.is_response_error()) return {false, 0};
   const auto latency = static_cast<std::uint32_t>(timing_.cycles_in(delay));
   if (gp.is_dmi_allowed()) {
@@ -392,10 +433,11 @@ isa::SlowAccess Slow32Cpu::transact(tlm::tlm_command cmd, std::uint32_t addr, un
   if (bus_addr_probe_.bound()) {
     std::uint32_t v = 0;
     std::memcpy(&v, data, size);
-    bus_addr_probe_.set(addr);
-    bus_data_probe_.set(v);
-    bus_write_probe_.set(cmd == tlm::TLM_WRITE_COMMAND);
-    pc_probe_.set(core_.pc());
+    const std::uint64_t t = stamp_ps();
+    bus_addr_probe_.set(addr, t);
+    bus_data_probe_.set(v, t);
+    bus_write_probe_.set(cmd == tlm::TLM_WRITE_COMMAND, t);
+    pc_probe_.set(core_.pc(), t);
   }
   if (sync->exit_status()) {
     exit_seen_ = true;

@@ -10,8 +10,14 @@
 //   at DEBUG, YIELD and HALT. That is enough for every result to match the
 //   cycle-stepped schedule, because the device only ever interacts with the
 //   guest at those points and acts on falling edges.
-// - cycle-stepped: the CPU is clocked by an sc_clock; each instruction
-//   takes its cycles as rising edges and the trace signals move on them.
+// - cycle-stepped: the CPU steps instruction by instruction; each takes its
+//   cycles as rising edges and the trace signals move on them. The clock is
+//   not a kernel event: between two actions of other processes nothing can
+//   observe the CPU, so it advances its own cycle count there and stamps
+//   its trace values with it, and waits for the kernel only when the next
+//   edge it needs is at or past the next pending activity of another
+//   process, or before it talks to a device. Every process therefore sees
+//   the CPU exactly where an edge-by-edge clock would have put it.
 #pragma once
 
 #include <array>
@@ -91,9 +97,8 @@ class Slow32Cpu : public sc_core::sc_module, private isa::MemoryPort {
 
   using DebugSink = std::function<void(std::uint8_t)>;
 
-  // `clock` non-null selects the cycle-stepped mode.
   Slow32Cpu(sc_core::sc_module_name name, const CpuConfig& config, const interconnect::CycleTime& timing,
-            const BootInfo& boot, DebugSink debug_sink, sc_core::sc_clock* clock = nullptr);
+            const BootInfo& boot, DebugSink debug_sink, bool cycle_stepped = false);
 
   // Traces pc, cpu_state, instret and each bus transaction (bus_addr,
   // bus_data, bus_write) into `sink`.
@@ -111,10 +116,23 @@ class Slow32Cpu : public sc_core::sc_module, private isa::MemoryPort {
 
  private:
   void run();
-  bool cycle_stepped() const { return clock_ != nullptr; }
-  // Brings the kernel's time to the rising edge of `cycle`: waits out the
-  // local time (fast) or counts clock edges (cycle-stepped).
+  bool cycle_stepped() const { return cycle_stepped_; }
+  // Brings the CPU to the rising edge of `cycle`. Fast: waits out the local
+  // time. Cycle-stepped: advances its own cycle, waiting for the kernel only
+  // if another process has activity pending before that edge.
   void sync_to(std::uint64_t cycle);
+  // Cycle-stepped: brings the kernel's time to the rising edge of `cycle`
+  // (at least the CPU's own), before the CPU talks to another module.
+  void sync_kernel_to(std::uint64_t cycle);
+  // Before a call into another module: in cycle-stepped mode the kernel's
+  // time must be the CPU's, for the device stamps what it does with it.
+  void sync_for_device(std::uint64_t cycle);
+  // Cycle-stepped: time of the next pending activity of the kernel.
+  std::uint64_t horizon_ps();
+  // Time the CPU's trace values are stamped with.
+  std::uint64_t stamp_ps() const {
+    return cycle_stepped_ ? now_cycle_ * timing_.period_ps() : trace::Probe::now_ps();
+  }
   // Cycle-stepped: spends the cycles of the instruction that just ran,
   // showing its memory cycles in the state signal.
   void spend_instruction(std::uint64_t start, std::uint64_t memory_before);
@@ -152,7 +170,13 @@ class Slow32Cpu : public sc_core::sc_module, private isa::MemoryPort {
   interconnect::CycleTime timing_;
   BootInfo boot_;
   DebugSink debug_sink_;
-  sc_core::sc_clock* clock_;
+  bool cycle_stepped_;
+  // Cycle-stepped: the CPU's cycle (its rising edge is at or after the
+  // kernel's time) and the cached time of the kernel's next activity
+  // (valid while no other module has been called since it was read).
+  std::uint64_t now_cycle_ = 0;
+  std::uint64_t horizon_ps_ = 0;
+  bool horizon_valid_ = false;
   isa::Core core_;
   CpuOutcome outcome_;
   CpuState state_ = CpuState::Run;

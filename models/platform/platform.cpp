@@ -90,7 +90,6 @@ struct Platform::Impl {
   std::unique_ptr<host::PosixBackend> backend;
   interconnect::Bus bus;
   memory::Ram ram;
-  std::unique_ptr<sc_core::sc_clock> clk;  // cycle-stepped mode only
   cpu::Slow32Cpu cpu;
   std::unique_ptr<ring::RingDevice> ring;
   std::unique_ptr<NoDevice> no_device;
@@ -108,10 +107,12 @@ struct Platform::Impl {
                                                          config.trace.signals);
       sink = vcd_window.get();
     }
-    if (clk && (!vcd_window || vcd_window->selected("", "clk"))) vcd->add_clock("", "clk", clock.period_ps());
+    if (config.cycle_stepped && (!vcd_window || vcd_window->selected("", "clk")))
+      vcd->add_clock("", "clk", clock.period_ps());
     cpu.trace(*sink);
     if (ring) ring->trace(*sink);
-    if (vcd_window) vcd_window->check_selection(clk ? std::vector<std::string>{"clk"} : std::vector<std::string>{});
+    if (vcd_window)
+      vcd_window->check_selection(config.cycle_stepped ? std::vector<std::string>{"clk"} : std::vector<std::string>{});
   }
 
   bool close_vcd(std::uint64_t end_ps) { return vcd_window ? vcd_window->close(end_ps) : vcd->close(end_ps); }
@@ -123,9 +124,8 @@ struct Platform::Impl {
         console(config.stdin_fd, config.stdout_fd, config.stderr_fd),
         bus("bus"),
         ram("ram", ram_regions(image), clock.period() * static_cast<double>(config.ram_latency)),
-        clk(config.cycle_stepped ? std::make_unique<sc_core::sc_clock>("clk", clock.period()) : nullptr),
         cpu("cpu", config.cpu, clock, cpu::BootInfo{image.entry, image.stack_pointer, image.code_limit, &image},
-            [this](std::uint8_t b) { console.put(b); }, clk.get()) {
+            [this](std::uint8_t b) { console.put(b); }, config.cycle_stepped) {
     memory::load_image(ram.storage(), image);
     cpu.socket.bind(bus.targets_side);
     bus.initiators_side.bind(ram.socket);

@@ -50,7 +50,10 @@ class VcdWriter : public TraceSink {
     unsigned width;
     std::uint64_t value;
     bool dirty;
+    char short_code[8];  // `code`, zero-padded
   };
+  Var make_var(const std::string& scope, const std::string& name, unsigned width, std::uint64_t value,
+               bool dirty) const;
   void write_header();
   // Emits the changes pending at the current time, then clock edges up to
   // (not including) `t`, and makes `t` current.
@@ -58,6 +61,9 @@ class VcdWriter : public TraceSink {
   void emit_time(std::uint64_t t);
   void emit_value(const Var& v);
   void put(const char* s, std::size_t n);
+  // Room for one record (kRecordMax bytes) at the end of the buffer; the
+  // caller adds what it wrote to used_.
+  char* record();
   void flush_buffer();
 
   std::FILE* file_ = nullptr;
@@ -70,6 +76,7 @@ class VcdWriter : public TraceSink {
   int clock_ = -1;  // index in vars_
   std::uint64_t clock_half_ = 0;
   std::vector<char> buf_;
+  std::size_t used_ = 0;  // bytes of buf_ holding output
 };
 
 }  // namespace s32::trace

@@ -120,7 +120,7 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
       ("strict", "stop at the first ring protocol violation");
   timing.add_options()
       ("mode", po::value(&mode)->default_value("fast")->value_name("MODE"),
-       "fast: temporal decoupling and DMI; cycle: the CPU steps edge by edge on an sc_clock (slower; "
+       "fast: temporal decoupling and DMI; cycle: the CPU steps edge by edge (slower; "
        "every traced value moves on real cycles). Both give the same instructions, cycles, request "
        "timestamps and output")
       ("clock-mhz", po::value(&clock_mhz)->default_value(100)->value_name("MHZ"), "CPU and device clock")

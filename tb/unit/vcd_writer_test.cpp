@@ -1,6 +1,8 @@
 // The VCD writer: header, coalescing, synthesised clock, value format.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -72,6 +74,31 @@ TEST_F(VcdWriterTest, ClockEdgesAreSynthesisedBetweenChanges) {
   w.change(v, 1, 10);  // on a rising edge: one timestamp for both
   ASSERT_TRUE(w.close(20));
   EXPECT_EQ(body(), "#0\n1!\n0\"\n#5\n0!\n#10\n1!\n1\"\n#15\n0!\n#20\n1!\n");
+}
+
+// Binary digits from the highest set bit within the width, for every bit
+// count (whole bytes and not), and timestamps of every length: the writer
+// formats both by hand, a byte and two digits at a time.
+TEST_F(VcdWriterTest, ValuesOfEveryLengthAndTimestampsOfEveryLengthAreExact) {
+  VcdWriter w(path_);
+  const auto v64 = w.declare("m", "v64", 64);
+  const auto v12 = w.declare("m", "v12", 12);
+  std::string expected;
+  std::uint64_t t = 0;
+  for (unsigned top = 0; top < 64; ++top) {
+    const std::uint64_t value = (std::uint64_t{1} << top) | (top % 3 ? 1 : 0);
+    std::string bits;
+    for (int b = static_cast<int>(top); b >= 0; --b) bits += ((value >> b) & 1) ? '1' : '0';
+    // Timestamps from 1 digit up to 20.
+    t = top < 19 ? t * 10 + 9 - top % 10 : UINT64_MAX - 64 + top;
+    w.change(v64, value, t);
+    w.change(v12, value, t);
+    std::string bits12 = bits.size() > 12 ? bits.substr(bits.size() - 12) : bits;
+    bits12.erase(0, std::min(bits12.find('1'), bits12.size() - 1));
+    expected += "#" + std::to_string(t) + "\nb" + bits + " !\nb" + bits12 + " \"\n";
+  }
+  ASSERT_TRUE(w.close(t - 1));
+  EXPECT_EQ(body(), expected);
 }
 
 TEST_F(VcdWriterTest, DeclaringAfterTimeAdvancedIsRefused) {
