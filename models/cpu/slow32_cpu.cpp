@@ -110,7 +110,9 @@ void Slow32Cpu::run() {
   // The code region is mapped up front: fetching through the port would work
   // but costs a transaction per instruction until the first grant.
   pending_dmi_.push_back(0);
-  const std::uint64_t quantum = config_.quantum ? config_.quantum : 1;
+  // However long the quantum, the kernel gets control every few
+  // milliseconds of host time: a stop asked for from outside is seen there.
+  const std::uint64_t quantum = std::min<std::uint64_t>(config_.quantum ? config_.quantum : 1, kMaxQuantum);
   while (outcome_.cause == StopCause::Running) {
     if (dmi_invalidated_ || !pending_dmi_.empty()) apply_pending_dmi();
     const std::uint64_t start = core_.cycles();

@@ -36,6 +36,10 @@ enum class YieldMode : std::uint8_t {
   Spin,  // cost the YIELD entry of the cycle table and go on
 };
 
+// The longest stretch the CPU runs ahead of the kernel in fast mode,
+// whatever the quantum asked for.
+inline constexpr std::uint64_t kMaxQuantum = 1u << 20;
+
 struct CpuConfig {
   isa::CycleCosts costs = isa::CycleCosts::defaults();
   std::uint64_t quantum = 10000;  // cycles the CPU may run ahead in fast mode
