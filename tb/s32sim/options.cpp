@@ -434,7 +434,7 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
              "simulator's summary goes to stderr. Everything after the program path belongs to the\n"
              "guest. Every option can also be set in a --config file (INI: NAME = VALUE lines, in the\n"
              "section named below or before any section; [guest] program and arg give the program).\n"
-             "SIGINT, SIGTERM and SIGHUP stop the run at once with statistics and outputs written;\n"
+             "SIGINT, SIGTERM and SIGHUP stop the run at the next safe point with every output written;\n"
              "a second signal quits without them.\n\n"
              "Exit status: the guest's (its EXIT status, or r1 at HALT; low 8 bits), or 2 usage\n"
              "error, 70 internal error, 74 an output file could not be written, 124 --max-cycles\n"
