@@ -214,6 +214,12 @@ const Stats& Platform::run() {
         s.stop_reason = "interrupted";
         s.exit_code = 128 + signal;
         s.message = std::string("interrupted by ") + signal_name(signal) + " at cycle " + std::to_string(s.cpu.cycles);
+      } else {
+        // The kernel ran out of events with the CPU still waiting.
+        s.stop_reason = "stalled";
+        s.exit_code = kExitStalled;
+        s.message = "stalled at cycle " + std::to_string(s.cpu.cycles) +
+                    ": the CPU waits for the device and nothing is left to happen (a YIELD with no timeout)";
       }
       break;
   }

@@ -16,6 +16,7 @@ enum ExitStatus : int {
   kExitUsage = 2,
   kExitInternal = 70,
   kExitOutputError = 74,  // a statistics, request-log or waveform file could not be written
+  kExitStalled = 123,  // the CPU waits and no event is left (a YIELD without timeout)
   kExitCycleLimit = 124,
   kExitProtocolViolation = 125,
   kExitLoadError = 126,

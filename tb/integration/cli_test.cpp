@@ -15,8 +15,9 @@ struct Child {
   pid_t pid = -1;
 };
 
-// Starts s32sim in `dir` with stdout/stderr to files there.
-Child spawn(const fs::path& dir, std::vector<std::string> args) {
+// Starts s32sim in `dir` with stdout/stderr to files there and stdin from
+// `stdin_fd` (default /dev/null).
+Child spawn(const fs::path& dir, std::vector<std::string> args, int stdin_fd = -1) {
   args.insert(args.begin(), S32SIM_PATH);
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -25,7 +26,7 @@ Child spawn(const fs::path& dir, std::vector<std::string> args) {
   if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
   if (pid == 0) {
     if (chdir(dir.c_str()) != 0) _exit(120);
-    const int in = open("/dev/null", O_RDONLY);
+    const int in = stdin_fd >= 0 ? stdin_fd : open("/dev/null", O_RDONLY);
     const int out = open("stdout", O_WRONLY | O_CREAT | O_TRUNC, 0644);
     const int err = open("stderr", O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (in < 0 || out < 0 || err < 0) _exit(121);
@@ -139,6 +140,36 @@ TEST(CleanStop, AFastRunWithTheLongestQuantumStopsPromptly) {
   EXPECT_EQ(json_string(read_file(dir.path() / "s.json"), "stop_reason"), "interrupted");
 }
 
+TEST(CleanStop, ASecondSignalQuitsAtOnceWhenTheGuestWaitsForInput) {
+  TempDir dir;
+  int pipe_fds[2];
+  ASSERT_EQ(pipe(pipe_fds), 0);
+  // The guest's READ of stdin blocks the host side; a first signal cannot
+  // reach a safe point until input comes.
+  const Child c = spawn(dir.path(), {"-q", "--stats-json", "s.json", program("examples/echo.s32x").string()},
+                        pipe_fds[0]);
+  close(pipe_fds[0]);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  kill(c.pid, SIGINT);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  kill(c.pid, SIGINT);
+  EXPECT_EQ(wait_for(c, std::chrono::seconds(5)), 130);
+  close(pipe_fds[1]);
+  EXPECT_NE(read_file(dir.path() / "stderr").find("quitting without statistics"), std::string::npos);
+  EXPECT_FALSE(fs::exists(dir.path() / "s.json"));
+}
+
+TEST(Reports, AReportThatCannotBeWrittenAtTheEndFailsTheRunWithTheReason) {
+  TempDir dir;
+  EXPECT_EQ(wait_for(spawn(dir.path(), {"-q", "--stats-json", "/dev/full", program("examples/hello_ring.s32x").string()}),
+                     std::chrono::seconds(10)),
+            74);
+  EXPECT_NE(read_file(dir.path() / "stderr").find("cannot write statistics to '/dev/full': No space left on device"),
+            std::string::npos)
+      << read_file(dir.path() / "stderr");
+  EXPECT_EQ(read_file(dir.path() / "stdout"), "Hello, ring!\n");
+}
+
 // One bad option: exit 2 at once, one line naming it.
 struct BadOption {
   std::vector<std::string> args;
@@ -209,6 +240,16 @@ TEST(Reports, StallingCoalescingIsWarnedAndTimeoutsCounted) {
   const std::string err = read_file(dir.path() / "stderr");
   EXPECT_NE(err.find("warning: --irq-coalesce 4,0"), std::string::npos) << err;
   EXPECT_NE(err.find("(1 timeouts)"), std::string::npos) << err;
+}
+
+TEST(Reports, ARunThatCanNeverGoOnIsReportedAsStalled) {
+  TempDir dir;
+  EXPECT_EQ(wait_for(spawn(dir.path(), {"--no-progress", "--stats-json", "s.json", "--irq", "on", "--irq-coalesce",
+                                        "4,0", "--yield-timeout", "0", program("examples/hello_ring.s32x").string()}),
+                     std::chrono::seconds(10)),
+            123);
+  EXPECT_NE(read_file(dir.path() / "stderr").find("sleeps forever"), std::string::npos);
+  EXPECT_EQ(json_string(read_file(dir.path() / "s.json"), "stop_reason"), "stalled");
 }
 
 void write(const fs::path& path, const std::string& text) { std::ofstream(path) << text; }

@@ -223,8 +223,9 @@ void fill_config(const po::variables_map& vm, platform::Config& config) {
   if (config.ring.irq.enabled && config.ring.irq.count > 1 && config.ring.irq.cycles == 0 &&
       config.cpu.yield == cpu::YieldMode::Wait)
     warn("--irq-coalesce " + std::to_string(config.ring.irq.count) +
-         ",0: while fewer requests are in flight, each stalled YIELD sleeps until --yield-timeout (" +
-         std::to_string(config.cpu.yield_timeout) + " cycles)");
+         ",0: while fewer requests are in flight, each stalled YIELD sleeps " +
+         (config.cpu.yield_timeout ? "until --yield-timeout (" + std::to_string(config.cpu.yield_timeout) + " cycles)"
+                                   : std::string("forever (--yield-timeout 0)")));
 
   config.ram_latency = parse_count(text("ram-latency"), "ram-latency", 0, UINT32_MAX);
   config.ring.access_cycles = parse_count(text("mmio-latency"), "mmio-latency", 0, UINT32_MAX);
@@ -437,8 +438,8 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
              "SIGINT, SIGTERM and SIGHUP stop the run at the next safe point with every output written;\n"
              "a second signal quits without them.\n\n"
              "Exit status: the guest's (its EXIT status, or r1 at HALT; low 8 bits), or 2 usage\n"
-             "error, 70 internal error, 74 an output file could not be written, 124 --max-cycles\n"
-             "reached, 125 protocol violation (--strict), 126 the program cannot be loaded, 128+N\n"
+             "error, 70 internal error, 74 an output file could not be written, 123 the run stalled\n"
+             "(the CPU waits and nothing is left to happen), 124 --max-cycles reached, 125 protocol violation (--strict), 126 the program cannot be loaded, 128+N\n"
              "stopped by signal N (129 SIGHUP, 130 SIGINT, 143 SIGTERM), 132 illegal instruction,\n"
              "134 failed ASSERT_EQ, 139 memory fault.\n\n"
           << desc << "\n";
