@@ -140,6 +140,18 @@ TEST(CleanStop, AFastRunWithTheLongestQuantumStopsPromptly) {
   EXPECT_EQ(json_string(read_file(dir.path() / "s.json"), "stop_reason"), "interrupted");
 }
 
+TEST(CleanStop, AFastRunWhoseYieldsWaitWithoutTimeoutStopsPromptly) {
+  TempDir dir;
+  const Child c = spawn(dir.path(), {"-q", "--yield-timeout", "0", "--stats-json", "s.json",
+                                     program("tests/chatter.s32x").string()});
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto t0 = std::chrono::steady_clock::now();
+  kill(c.pid, SIGTERM);
+  EXPECT_EQ(wait_for(c, std::chrono::seconds(5)), 143);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(500));
+  EXPECT_EQ(json_string(read_file(dir.path() / "s.json"), "stop_reason"), "interrupted");
+}
+
 TEST(CleanStop, ASecondSignalQuitsAtOnceWhenTheGuestWaitsForInput) {
   TempDir dir;
   int pipe_fds[2];
