@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job: installs what is missing, builds, and runs a demo program on
+# The main job: installs what is missing, builds what it runs, and runs a demo program on
 # the platform (a file round trip through the ring device: OPEN, WRITE, SEEK,
 # READ, STAT, RENAME, UNLINK) in cycle-stepped mode, writing
 #   waves/demo.vcd          the waveform, and waves/demo.vcd.gtkw, its GTKWave view
@@ -7,7 +7,7 @@
 #   out/demo-requests.csv   every request's timestamps
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-"$root/scripts/build.sh"
+"$root/scripts/build.sh" s32sim file_roundtrip_s32x
 
 sim="$root/build/tb/s32sim/s32sim"
 mkdir -p "$root/out/demo-root"

@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-numpy python3-matplotlib
   zlib1g-dev
+  man-db
 )
 # Only the cluster path of scripts/study.py needs these; a plain build does not.
 if [ "${1:-}" = "--cluster" ]; then

@@ -146,7 +146,9 @@ void Slow32Cpu::run() {
   // The code region is mapped up front: fetching through the port would work
   // but costs a transaction per instruction until the first grant.
   pending_dmi_.push_back(0);
-  const std::uint64_t quantum = config_.quantum ? config_.quantum : 1;
+  // However long the quantum, the kernel gets control every few
+  // milliseconds of host time: a stop asked for from outside is seen there.
+  const std::uint64_t quantum = std::min<std::uint64_t>(config_.quantum ? config_.quantum : 1, kMaxQuantum);
   while (outcome_.cause == StopCause::Running) {
     if (dmi_invalidated_ || !pending_dmi_.empty()) apply_pending_dmi();
     const std::uint64_t start = core_.cycles();
@@ -320,6 +322,19 @@ void Slow32Cpu::handle_halt(std::uint64_t start) {
     outcome_.exit_status = core_.reg(1);
     finish(StopCause::Halt);
   }
+}
+
+void Slow32Cpu::charge_open_stall() {
+  const std::uint64_t now = timing_.cycle_at_or_after(sc_core::sc_time_stamp());
+  if (now <= core_.cycles()) return;
+  const std::uint64_t open = now - core_.cycles();
+  if (state_ == CpuState::YieldWait)
+    yield_wait_cycles_ += open;
+  else if (state_ == CpuState::Halted)
+    halt_wait_cycles_ += open;
+  else
+    return;
+  core_.add_cycles(open);
 }
 
 bool Slow32Cpu::stop_for_exit() {

@@ -44,6 +44,10 @@ enum class YieldMode : std::uint8_t {
   Spin,  // cost the YIELD entry of the cycle table and go on
 };
 
+// The longest stretch the CPU runs ahead of the kernel in fast mode,
+// whatever the quantum asked for.
+inline constexpr std::uint64_t kMaxQuantum = 1u << 20;
+
 struct CpuConfig {
   isa::CycleCosts costs = isa::CycleCosts::defaults();
   std::uint64_t quantum = 10000;  // cycles the CPU may run ahead in fast mode
@@ -111,6 +115,9 @@ class Slow32Cpu : public sc_core::sc_module, private isa::MemoryPort {
   void observer_changed() { core_.interrupt(); }
 
   const CpuOutcome& outcome() const { return outcome_; }
+  // For a run stopped from outside (a signal): a stall's cycles are charged
+  // when it ends, so charge the open one up to the kernel's time now.
+  void charge_open_stall();
   CpuStats stats() const;
   const isa::Core& core() const { return core_; }
 

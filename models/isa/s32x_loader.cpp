@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -275,6 +276,8 @@ Image load_s32x(const std::vector<std::uint8_t>& bytes) {
 }
 
 Image load_s32x_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw LoadError("cannot read '" + path + "': " + std::strerror(EISDIR));
   std::ifstream in(path, std::ios::binary);
   if (!in) throw LoadError("cannot open '" + path + "': " + std::strerror(errno));
   std::vector<std::uint8_t> bytes;

@@ -1,5 +1,12 @@
 #include "platform/config.hpp"
 
+#include <cinttypes>
+#include <cstdio>
+#include <sstream>
+
+#include "host/latency_model.hpp"
+#include "isa/opcodes.hpp"
+
 namespace s32::platform {
 
 std::string apply_profile(Config& config, const std::string& name) {
@@ -16,6 +23,110 @@ std::string apply_profile(Config& config, const std::string& name) {
     return {};
   }
   return "unknown profile '" + name + "' (default, reference)";
+}
+
+namespace {
+
+std::string number(double v) {
+  std::ostringstream out;
+  out.precision(17);
+  out << v;
+  return out.str();
+}
+
+std::string epoch_seconds(std::int64_t ns) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%" PRId64 ".%09" PRId64, ns / 1'000'000'000, ns % 1'000'000'000);
+  return buf;
+}
+
+}  // namespace
+
+std::vector<Setting> settings(const Config& c) {
+  using K = Setting::Kind;
+  std::vector<Setting> out;
+  auto add = [&](const char* section, const char* key, K kind, std::string value) {
+    Setting s;
+    s.section = section;
+    s.key = key;
+    s.kind = kind;
+    s.value = std::move(value);
+    out.push_back(std::move(s));
+  };
+  auto flag = [](bool b) { return std::string(b ? "true" : "false"); };
+  auto add_items = [&](const char* section, const char* key, K kind,
+                       std::vector<std::pair<std::string, std::string>> items, bool numeric) {
+    Setting s;
+    s.section = section;
+    s.key = key;
+    s.kind = kind;
+    s.items = std::move(items);
+    s.numeric_items = numeric;
+    out.push_back(std::move(s));
+  };
+
+  add("", "profile", K::Text, c.profile);
+  add("", "mode", K::Text, c.cycle_stepped ? "cycle" : "fast");
+  add("", "clock-mhz", K::Number, number(c.clock_mhz));
+  add("", "max-cycles", K::Number, std::to_string(c.cpu.max_cycles));
+
+  std::vector<std::pair<std::string, std::string>> args;
+  for (const std::string& a : c.guest_args) args.emplace_back(a, "");
+  add("guest", "program", K::Text, c.program);
+  add_items("guest", "arg", K::List, std::move(args), false);
+
+  const bool spin = c.cpu.yield == cpu::YieldMode::Spin;
+  if (!c.cycle_stepped) add("cpu", "quantum", K::Number, std::to_string(c.cpu.quantum));
+  add("cpu", "yield", K::Text, spin ? "spin:" + std::to_string(c.cpu.costs[0x51]) : "wait");
+  if (!spin) add("cpu", "yield-timeout", K::Number, std::to_string(c.cpu.yield_timeout));
+  std::vector<std::pair<std::string, std::string>> costs;
+  for (const isa::OpInfo& info : isa::kOpTable)
+    costs.emplace_back(std::string(info.mnemonic), std::to_string(c.cpu.costs[static_cast<std::uint8_t>(info.op)]));
+  add_items("cpu", "cost", K::Map, std::move(costs), true);
+
+  add("ring", "trigger", K::Text, ring::trigger_name(c.ring.trigger));
+  add("ring", "irq", K::Text, c.ring.irq.enabled ? "on" : "off");
+  if (c.ring.irq.enabled)
+    add("ring", "irq-coalesce", K::Text, std::to_string(c.ring.irq.count) + "," + std::to_string(c.ring.irq.cycles));
+  add("ring", "mmio-latency", K::Number, std::to_string(c.ring.access_cycles));
+  add("ring", "strict", K::Bool, flag(c.ring.strict));
+
+  add("memory", "ram-latency", K::Number, std::to_string(c.ram_latency));
+
+  add("host", "root", K::Text, c.host.root);
+  std::vector<std::pair<std::string, std::string>> env;
+  for (const std::string& kv : c.host.env) {
+    const auto eq = kv.find('=');
+    env.emplace_back(kv.substr(0, eq), eq == std::string::npos ? "" : kv.substr(eq + 1));
+  }
+  add_items("host", "env", K::Map, std::move(env), false);
+  if (c.host.epoch_ns) add("host", "epoch", K::Text, epoch_seconds(*c.host.epoch_ns));
+  add("host", "host-clock", K::Bool, flag(c.host.host_clock));
+  std::vector<std::pair<std::string, std::string>> latency;
+  for (unsigned i = 0; i < host::kNumServiceClasses; ++i) {
+    const auto& k = c.host.latency.cost[i];
+    latency.emplace_back(host::service_class_name(static_cast<host::ServiceClass>(i)),
+                         std::to_string(k.fixed) + "+" + std::to_string(k.per_byte));
+  }
+  add_items("host", "latency", K::Map, std::move(latency), false);
+
+  if (!c.stats_json.empty()) add("output", "stats-json", K::Text, c.stats_json);
+  if (!c.requests_csv.empty()) add("output", "requests-csv", K::Text, c.requests_csv);
+  if (!c.vcd.empty()) add("output", "vcd", K::Text, c.vcd);
+  add("output", "quiet", K::Bool, flag(c.quiet));
+  add("output", c.progress ? "progress" : "no-progress", K::Bool, "true");
+
+  if (c.trace.from) add("trace", "trace-from", K::Number, std::to_string(c.trace.from));
+  if (c.trace.to) add("trace", "trace-to", K::Number, std::to_string(c.trace.to));
+  if (!c.trace.start_at.empty()) add("trace", "trace-start-at", K::Text, c.trace.start_at);
+  if (!c.trace.signals.empty()) {
+    std::vector<std::pair<std::string, std::string>> signals;
+    for (const std::string& g : c.trace.signals) signals.emplace_back(g, "");
+    add_items("trace", "trace-signals", K::List, std::move(signals), false);
+  }
+  if (!c.trace_insn.empty()) add("trace", "trace-insn", K::Text, c.trace_insn);
+  if (!c.trace_events.empty()) add("trace", "trace-events", K::Text, c.trace_events);
+  return out;
 }
 
 }  // namespace s32::platform

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cpu/slow32_cpu.hpp"
@@ -47,5 +48,28 @@ struct Config {
 // only, zero device and host latency, YIELD costing 1 cycle). Returns an
 // error message, empty on success.
 std::string apply_profile(Config& config, const std::string& name);
+
+// ---- the configuration as named settings ------------------------------------
+// The effective configuration under the names the command line and config
+// files use: --save-config writes these as INI and the statistics' `config`
+// block as JSON, so a saved run repeats exactly. Settings that have no
+// effect in `config` (the quantum in cycle mode, the coalescing of an IRQ
+// that is off, the YIELD timeout of a spinning YIELD) are left out.
+struct Setting {
+  enum class Kind {
+    Number,  // `value`, a number
+    Bool,    // `value`, true or false
+    Text,    // `value`
+    List,    // `items`: the option repeated, once per value (first of each pair)
+    Map,     // `items`: the option repeated as NAME=VALUE
+  };
+  std::string section;  // config-file section, "" for the general options
+  std::string key;      // the option's name without "--"
+  Kind kind = Kind::Text;
+  std::string value;
+  std::vector<std::pair<std::string, std::string>> items;
+  bool numeric_items = false;  // Map values are numbers
+};
+std::vector<Setting> settings(const Config& config);
 
 }  // namespace s32::platform

@@ -1,9 +1,11 @@
 #include "platform/platform.hpp"
 
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "cpu/slow32_cpu.hpp"
 #include "host/console.hpp"
@@ -12,6 +14,7 @@
 #include "interconnect/cycle_time.hpp"
 #include "isa/symbolizer.hpp"
 #include "memory/ram.hpp"
+#include "platform/output_file.hpp"
 #include "ring/ring_device.hpp"
 #include "platform/tracing.hpp"
 #include "trace/trace_window.hpp"
@@ -73,6 +76,38 @@ class ProgressReporter : public sc_core::sc_module {
   std::chrono::steady_clock::time_point last_, start_;
 };
 
+// Carries a stop asked for by another thread (the signal watcher) into the
+// kernel: async_request_update is SystemC's thread-safe entry, and update()
+// runs between delta cycles, where sc_stop is safe. The CPU syncs at least
+// every kMaxQuantum cycles, so the kernel sees the request within
+// milliseconds in every mode.
+class ExternalStop : public sc_core::sc_prim_channel {
+ public:
+  ExternalStop() : sc_prim_channel("external_stop") {}
+  void request(int signal) {
+    signal_.store(signal);
+    async_request_update();
+  }
+  int signal() const { return signal_.load(); }
+
+ private:
+  void update() override {
+    // The run may have ended in the same delta cycle (a second sc_stop
+    // would warn).
+    if (sc_core::sc_get_curr_simcontext()->sim_status() != sc_core::SC_SIM_USER_STOP) sc_core::sc_stop();
+  }
+  std::atomic<int> signal_{0};
+};
+
+const char* signal_name(int signal) {
+  switch (signal) {
+    case SIGINT: return "SIGINT";
+    case SIGTERM: return "SIGTERM";
+    case SIGHUP: return "SIGHUP";
+  }
+  return "a signal";
+}
+
 std::vector<isa::Region> ram_regions(const isa::Image& image) {
   std::vector<isa::Region> out;
   for (const isa::Region& r : image.regions)
@@ -97,6 +132,7 @@ struct Platform::Impl {
   std::unique_ptr<Tracing> tracing;
   std::unique_ptr<trace::VcdWriter> vcd;
   std::unique_ptr<trace::WindowedSink> vcd_window;  // a window or a selection of the VCD
+  ExternalStop external_stop;
   Stats stats;
 
   void open_vcd() {
@@ -157,16 +193,17 @@ Platform::~Platform() = default;
 const isa::Image& Platform::image() const { return impl_->image; }
 const Config& Platform::config() const { return impl_->config; }
 
+void Platform::request_stop(int signal) { impl_->external_stop.request(signal); }
+
 const Stats& Platform::run() {
   Impl& m = *impl_;
   const auto t0 = std::chrono::steady_clock::now();
-  sc_core::sc_start();
+  if (!m.external_stop.signal()) sc_core::sc_start();
   const auto t1 = std::chrono::steady_clock::now();
   if (m.backend) m.backend->flush();
   m.console.flush();
-  if (m.vcd && !m.close_vcd(m.clock.period_ps() * m.cpu.core().cycles()))
-    std::cerr << "s32sim: writing the VCD '" << m.config.vcd << "' failed\n";
 
+  if (m.cpu.outcome().cause == cpu::StopCause::Running) m.cpu.charge_open_stall();
   Stats& s = m.stats;
   s.cpu = m.cpu.stats();
   s.clock_mhz = m.config.clock_mhz;
@@ -192,23 +229,44 @@ const Stats& Platform::run() {
                         ? kExitIllegalInstruction
                         : kExitMemoryFault;
       break;
-    case cpu::StopCause::Running: break;
+    case cpu::StopCause::Running:
+      if (const int signal = m.external_stop.signal()) {
+        s.stop_reason = "interrupted";
+        s.exit_code = 128 + signal;
+        s.message = std::string("interrupted by ") + signal_name(signal) + " at cycle " + std::to_string(s.cpu.cycles);
+      } else {
+        // The kernel ran out of events with the CPU still waiting.
+        s.stop_reason = "stalled";
+        s.exit_code = kExitStalled;
+        s.message = "stalled at cycle " + std::to_string(s.cpu.cycles) +
+                    ": the CPU waits for the device and nothing is left to happen (a YIELD with no timeout)";
+      }
+      break;
   }
   if (m.ring && m.ring->violated()) {
     s.stop_reason = "protocol-violation";
     s.exit_code = kExitProtocolViolation;
     s.message = "protocol violation (--strict): " + s.ring.warnings.front().message;
   }
+  // A report that cannot be written fails the run, unless it failed anyway.
+  auto output_failed = [&](const char* what, const std::string& path, const std::string& reason) {
+    std::cerr << "s32sim: cannot write " << what << " to '" << path << "': " << reason << "\n";
+    if (s.exit_code == 0) s.exit_code = kExitOutputError;
+  };
+  if (m.vcd && !m.close_vcd(m.clock.period_ps() * m.cpu.core().cycles()))
+    output_failed("the waveform", m.config.vcd, "write error");
   if (!m.config.requests_csv.empty()) {
-    std::ofstream out(m.config.requests_csv);
+    std::ostringstream out;
     write_requests_csv(out, s.ring);
-    if (!out) std::cerr << "s32sim: cannot write requests to '" << m.config.requests_csv << "'\n";
+    if (const std::string e = write_output(m.config.requests_csv, out.str()); !e.empty())
+      output_failed("the request log", m.config.requests_csv, e);
   }
   m.tracing->finish(s, m.vcd ? m.vcd->declared() : std::vector<trace::VcdWriter::Declared>{}, std::cerr);
   if (!m.config.stats_json.empty()) {
-    std::ofstream out(m.config.stats_json);
+    std::ostringstream out;
     write_json(out, s, m.config);
-    if (!out) std::cerr << "s32sim: cannot write statistics to '" << m.config.stats_json << "'\n";
+    if (const std::string e = write_output(m.config.stats_json, out.str()); !e.empty())
+      output_failed("statistics", m.config.stats_json, e);
   }
   return s;
 }

@@ -15,6 +15,8 @@ namespace s32::platform {
 enum ExitStatus : int {
   kExitUsage = 2,
   kExitInternal = 70,
+  kExitOutputError = 74,  // a statistics, request-log or waveform file could not be written
+  kExitStalled = 123,  // the CPU waits and no event is left (a YIELD without timeout)
   kExitCycleLimit = 124,
   kExitProtocolViolation = 125,
   kExitLoadError = 126,
@@ -35,6 +37,10 @@ class Platform {
   // Simulates to the end. Output is flushed and statistics written whatever
   // ends the run.
   const Stats& run();
+  // Ends the run at the next safe point as if it had stopped there: stop
+  // reason "interrupted", exit status 128 + `signal`, every output written.
+  // Safe from any thread, before or during run().
+  void request_stop(int signal);
 
   const isa::Image& image() const;
   const Config& config() const;

@@ -90,32 +90,45 @@ Distribution occupancy(const std::vector<std::uint32_t>& samples) {
   return summarize(std::vector<std::uint64_t>(samples.begin(), samples.end()));
 }
 
+// The settings under their option names, one object per config-file
+// section (the general ones at the top level).
 void json_config(std::ostream& out, const Config& c) {
-  out << "{\"program\": " << json_string(c.program) << ", \"args\": [";
-  for (std::size_t i = 0; i < c.guest_args.size(); ++i) out << (i ? ", " : "") << json_string(c.guest_args[i]);
-  out << "], \"profile\": " << json_string(c.profile) << ", \"mode\": " << json_string(c.cycle_stepped ? "cycle" : "fast")
-      << ", \"clock_mhz\": " << c.clock_mhz << ", \"quantum\": " << c.cpu.quantum
-      << ", \"max_cycles\": " << c.cpu.max_cycles
-      << ", \"trigger\": " << json_string(ring::trigger_name(c.ring.trigger)) << ", \"yield\": "
-      << json_string(c.cpu.yield == cpu::YieldMode::Wait ? "wait" : "spin:" + std::to_string(c.cpu.costs[0x51]))
-      << ", \"yield_timeout\": " << c.cpu.yield_timeout << ", \"irq\": {\"enabled\": "
-      << (c.ring.irq.enabled ? "true" : "false") << ", \"count\": " << c.ring.irq.count
-      << ", \"cycles\": " << c.ring.irq.cycles << "}, \"ram_latency\": " << c.ram_latency
-      << ", \"mmio_latency\": " << c.ring.access_cycles << ", \"strict\": " << (c.ring.strict ? "true" : "false")
-      << ", \"host_latency\": {";
-  for (unsigned i = 0; i < host::kNumServiceClasses; ++i) {
-    const auto& k = c.host.latency.cost[i];
-    out << (i ? ", " : "") << json_string(host::service_class_name(static_cast<host::ServiceClass>(i)))
-        << ": {\"fixed\": " << k.fixed << ", \"per_byte\": " << k.per_byte << "}";
-  }
-  out << "}, \"costs\": {";
+  const std::vector<Setting> all = settings(c);
+  auto value = [&](const Setting& s) {
+    switch (s.kind) {
+      case Setting::Kind::Number:
+      case Setting::Kind::Bool: out << s.value; break;
+      case Setting::Kind::Text: out << json_string(s.value); break;
+      case Setting::Kind::List:
+        out << "[";
+        for (std::size_t i = 0; i < s.items.size(); ++i) out << (i ? ", " : "") << json_string(s.items[i].first);
+        out << "]";
+        break;
+      case Setting::Kind::Map:
+        out << "{";
+        for (std::size_t i = 0; i < s.items.size(); ++i)
+          out << (i ? ", " : "") << json_string(s.items[i].first) << ": "
+              << (s.numeric_items ? s.items[i].second : json_string(s.items[i].second));
+        out << "}";
+        break;
+    }
+  };
+  out << "{";
   bool first = true;
-  for (const isa::OpInfo& info : isa::kOpTable) {
-    out << (first ? "" : ", ") << json_string(std::string(info.mnemonic)) << ": "
-        << c.cpu.costs[static_cast<std::uint8_t>(info.op)];
+  std::string section;
+  for (const Setting& s : all) {
+    if (s.section != section) {
+      if (!section.empty()) out << "}";
+      section = s.section;
+      out << (first ? "" : ", ") << json_string(section) << ": {";
+      first = true;
+    }
+    out << (first ? "" : ", ") << json_string(s.key) << ": ";
+    value(s);
     first = false;
   }
-  out << "}}";
+  if (!section.empty()) out << "}";
+  out << "}";
 }
 
 }  // namespace
@@ -234,10 +247,11 @@ void print_summary(std::ostream& out, const Stats& s) {
     const Distribution lat = s.request_latency();
     std::snprintf(buf, sizeof buf,
                   "  requests %llu, latency (doorbell to consumed) median %llu p99 %llu max %llu cycles\n"
-                  "  yield wait %llu cycles, back-pressure %llu cycles\n",
+                  "  yield wait %llu cycles (%llu timeouts), back-pressure %llu cycles\n",
                   static_cast<unsigned long long>(total), static_cast<unsigned long long>(lat.median),
                   static_cast<unsigned long long>(lat.p99), static_cast<unsigned long long>(lat.max),
                   static_cast<unsigned long long>(c.yield_wait_cycles),
+                  static_cast<unsigned long long>(c.yield_timeouts),
                   static_cast<unsigned long long>(s.ring.backpressure_cycles));
     out << buf;
     if (!s.ring.warnings.empty()) {

@@ -23,7 +23,7 @@ struct Distribution {
 Distribution summarize(std::vector<std::uint64_t> values);
 
 struct Stats {
-  std::string stop_reason;  // halt, exit, fault, assert, cycle-limit, protocol-violation
+  std::string stop_reason;  // halt, exit, fault, assert, cycle-limit, protocol-violation, interrupted, stalled
   int exit_code = 0;        // the simulator's process exit status
   std::string message;      // fault / violation description, if any
   double clock_mhz = 0;

@@ -4,7 +4,8 @@
 //
 // Options come from the command line and, with --config FILE, from an INI
 // file using the same names (command line wins). Everything after the
-// program path belongs to the guest.
+// program path belongs to the guest. SIGINT, SIGTERM and SIGHUP stop the
+// run cleanly (signals.hpp).
 #include <boost/program_options.hpp>
 #include <cstdlib>
 #include <cstring>
@@ -14,10 +15,14 @@
 
 #include <systemc>
 
+#include "host/exit_hooks.hpp"
 #include "options.hpp"
 #include "platform/platform.hpp"
+#include "signals.hpp"
 
 namespace {
+
+s32::sim::SignalWatcher* g_signals = nullptr;  // main's, outliving sc_main
 
 // SystemC's reports go to stderr (stdout is the guest's); infos are dropped.
 void report_to_stderr(const sc_core::sc_report& report, const sc_core::sc_actions& actions) {
@@ -39,6 +44,13 @@ int sc_main(int argc, char** argv) {
 
   try {
     s32::platform::Platform platform(config);
+    // Unhooked before the platform goes, on every path out.
+    struct StopOnSignal {
+      explicit StopOnSignal(s32::platform::Platform& p) {
+        g_signals->on_stop([&p](int signal) { p.request_stop(signal); });
+      }
+      ~StopOnSignal() { g_signals->on_stop(nullptr); }
+    } stop_on_signal(platform);
     const s32::platform::Stats& stats = platform.run();
     if (!config.quiet) {
       s32::platform::print_summary(std::cerr, stats);
@@ -62,5 +74,9 @@ int sc_main(int argc, char** argv) {
 // prints its banner (which would land in the middle of the guest's output).
 int main(int argc, char** argv) {
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
-  return sc_core::sc_elab_and_sim(argc, argv);
+  s32::sim::SignalWatcher signals;
+  g_signals = &signals;
+  const int status = sc_core::sc_elab_and_sim(argc, argv);
+  s32::host::run_exit_hooks();
+  return status;
 }

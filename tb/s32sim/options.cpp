@@ -1,14 +1,21 @@
 #include "options.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
+#include <cerrno>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 
+#include "platform/output_file.hpp"
 #include "platform/platform.hpp"
 
 namespace po = boost::program_options;
@@ -17,21 +24,30 @@ namespace s32::sim {
 
 namespace {
 
+// A usage error; `option` (e.g. "quantum") lets the handler say which
+// config-file line set it.
 struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  UsageError(std::string opt, const std::string& message)
+      : std::runtime_error(opt.empty() ? message : "--" + opt + ": " + message), option(std::move(opt)) {}
+  std::string option;
 };
 
-std::pair<std::string, std::string> split_pair(const std::string& s, const char* what) {
+std::pair<std::string, std::string> split_pair(const std::string& s, const char* option) {
   const auto eq = s.find('=');
-  if (eq == std::string::npos || eq == 0) throw UsageError(std::string(what) + " wants NAME=VALUE, got '" + s + "'");
+  if (eq == std::string::npos || eq == 0) throw UsageError(option, "wants NAME=VALUE, got '" + s + "'");
   return {s.substr(0, eq), s.substr(eq + 1)};
 }
 
-std::uint64_t parse_count(const std::string& s, const char* what) {
+// A whole number in [min, max]; no sign, no wrap-around.
+std::uint64_t parse_count(const std::string& s, const char* option, std::uint64_t min, std::uint64_t max,
+                          const char* what = "") {
   char* end = nullptr;
   errno = 0;
   const unsigned long long v = std::strtoull(s.c_str(), &end, 0);
-  if (s.empty() || *end || errno || s[0] == '-') throw UsageError(std::string("bad ") + what + " '" + s + "'");
+  const bool ok = !s.empty() && !*end && !errno && s.find('-') == std::string::npos && v >= min && v <= max;
+  if (!ok)
+    throw UsageError(option, std::string(what) + (*what ? " " : "") + "must be a whole number from " +
+                                 std::to_string(min) + " to " + std::to_string(max) + ", got '" + s + "'");
   return v;
 }
 
@@ -39,12 +55,8 @@ ring::Trigger parse_trigger(const std::string& s) {
   if (s == "yield") return {false, true, 0};
   if (s == "doorbell") return {true, false, 0};
   if (s == "hybrid") return {true, true, 0};
-  if (s.rfind("poll:", 0) == 0) {
-    const std::uint64_t n = parse_count(s.substr(5), "poll interval");
-    if (n == 0) throw UsageError("poll interval must be at least 1 cycle");
-    return {false, false, n};
-  }
-  throw UsageError("bad --trigger '" + s + "' (yield, doorbell, hybrid or poll:N)");
+  if (s.rfind("poll:", 0) == 0) return {false, false, parse_count(s.substr(5), "trigger", 1, UINT32_MAX, "poll:N")};
+  throw UsageError("trigger", "want yield, doorbell, hybrid or poll:N, got '" + s + "'");
 }
 
 void parse_yield(const std::string& s, platform::Config& c) {
@@ -53,14 +65,26 @@ void parse_yield(const std::string& s, platform::Config& c) {
     return;
   }
   if (s.rfind("spin:", 0) == 0) {
-    const std::uint64_t n = parse_count(s.substr(5), "spin cycles");
-    if (n == 0 || n > 0xFFFFFFFFull) throw UsageError("spin cycles must be between 1 and 2^32-1");
     c.cpu.yield = cpu::YieldMode::Spin;
-    c.cpu.costs.set("yield", static_cast<std::uint32_t>(n));
+    c.cpu.costs.set("yield", static_cast<std::uint32_t>(parse_count(s.substr(5), "yield", 1, UINT32_MAX, "spin:N")));
     return;
   }
-  throw UsageError("bad --yield '" + s + "' (wait or spin:N)");
+  throw UsageError("yield", "want wait or spin:N, got '" + s + "'");
 }
+
+// The options naming a file the run writes, checked up front; `stdout_ok`:
+// "-" means the simulator's stdout.
+struct OutputOption {
+  const char* name;
+  bool stdout_ok;
+};
+constexpr OutputOption kOutputOptions[] = {
+    {"stats-json", true}, {"requests-csv", true}, {"vcd", false},
+    {"trace-insn", true}, {"trace-events", true}, {"save-config", true}};
+
+constexpr const char* kConfigSections = "cpu, ring, memory, host, output, trace, guest";
+
+void warn(const std::string& message) { std::cerr << "s32sim: warning: " << message << "\n"; }
 
 // Everything before the program path is ours; the rest is the guest's.
 // Option values are skipped using the option table, so `--root DIR` does
@@ -90,127 +114,367 @@ void split_argv(int argc, char** argv, const po::options_description& desc, std:
   for (; i < argc; ++i) guest.emplace_back(argv[i]);
 }
 
+std::string trim(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t\r");
+  if (b == std::string::npos) return {};
+  return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
+}
+
+// Reads an INI config file into `vm` under the options' flat names. A key
+// in a [section] must be one of that section's options; a key before any
+// section may be any option. The command line, stored first, wins.
+// `origin` records "FILE:LINE" for every option the file set.
+void read_config_file(const std::string& path, const po::options_description& desc,
+                      const std::map<std::string, std::string>& section_of, po::variables_map& vm,
+                      std::map<std::string, std::string>& origin) {
+  std::ifstream in(path);
+  struct stat st {};
+  if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) throw UsageError("config", path + ": " + std::strerror(EISDIR));
+  if (!in) throw UsageError("config", path + ": " + std::strerror(errno));
+  std::string line, section;
+  std::map<std::string, int> seen;  // option -> line, for keys set twice
+  for (int number = 1; std::getline(in, line); ++number) {
+    const std::string where = path + ":" + std::to_string(number) + ": ";
+    const std::string text = trim(line);
+    if (text.empty() || text[0] == '#' || text[0] == ';') continue;
+    if (text[0] == '[') {
+      if (text.back() != ']') throw UsageError("", where + "bad section header '" + text + "'");
+      section = trim(text.substr(1, text.size() - 2));
+      bool known = false;
+      for (const auto& [name, sec] : section_of) known = known || (sec == section && !sec.empty());
+      if (!known) throw UsageError("", where + "unknown section [" + section + "] (" + kConfigSections + ")");
+      continue;
+    }
+    const auto eq = text.find('=');
+    if (eq == std::string::npos) throw UsageError("", where + "want NAME = VALUE, got '" + text + "'");
+    const std::string key = trim(text.substr(0, eq)), value = trim(text.substr(eq + 1));
+    const auto sec = section_of.find(key);
+    if (sec == section_of.end()) throw UsageError("", where + "unknown option '" + key + "'");
+    if (!section.empty() && sec->second != section)
+      throw UsageError("", where + "'" + key + "' belongs " +
+                               (sec->second.empty() ? "before any section" : "in [" + sec->second + "]") +
+                               ", not in [" + section + "]");
+    const po::option_description& d = desc.find(key, false);
+    const bool repeatable = d.semantic()->is_composing();
+    if (!repeatable && seen.count(key))
+      throw UsageError("", where + "'" + key + "' set again (first on line " + std::to_string(seen[key]) + ")");
+    seen[key] = number;
+    const bool from_command_line = vm.count(key) && !vm[key].defaulted();
+    po::parsed_options parsed(&desc);
+    po::option opt;
+    opt.string_key = key;
+    opt.value.push_back(value);
+    opt.original_tokens = {key, value};
+    parsed.options.push_back(opt);
+    try {
+      po::store(parsed, vm);
+    } catch (const po::error& e) {
+      throw UsageError("", where + e.what());
+    }
+    if (!from_command_line && !origin.count(key)) origin[key] = where;
+  }
+  if (in.bad()) throw UsageError("config", path + ": " + std::strerror(errno));
+}
+
+// Fills `config` from the parsed options; every check happens here, before
+// anything is elaborated.
+void fill_config(const po::variables_map& vm, platform::Config& config) {
+  auto given = [&](const char* name) { return vm.count(name) && !vm[name].defaulted(); };
+  auto text = [&](const char* name) { return vm[name].as<std::string>(); };
+  auto flag = [&](const char* name) { return vm.count(name) && vm[name].as<bool>(); };
+
+  if (std::string e = platform::apply_profile(config, text("profile")); !e.empty()) throw UsageError("profile", e);
+
+  {
+    const std::string s = text("clock-mhz");
+    char* end = nullptr;
+    const double mhz = std::strtod(s.c_str(), &end);
+    if (s.empty() || *end || !std::isfinite(mhz) || mhz < 0.001 || mhz > 100000)
+      throw UsageError("clock-mhz", "must be a frequency from 0.001 to 100000 MHz, got '" + s + "'");
+    config.clock_mhz = mhz;
+  }
+  // Cycle counts must stay within 2^64 ps of simulated time.
+  const std::uint64_t max_cycles = UINT64_MAX / interconnect::CycleTime(config.clock_mhz).period_ps();
+
+  const std::string mode = text("mode");
+  if (mode != "fast" && mode != "cycle") throw UsageError("mode", "want fast or cycle, got '" + mode + "'");
+  config.cycle_stepped = mode == "cycle";
+  config.cpu.quantum = parse_count(text("quantum"), "quantum", 1, cpu::kMaxQuantum);
+  if (given("quantum") && config.cycle_stepped) warn("--quantum has no effect with --mode cycle");
+  config.cpu.max_cycles = parse_count(text("max-cycles"), "max-cycles", 0, max_cycles);
+
+  // Explicit options refine the profile.
+  if (given("trigger")) config.ring.trigger = parse_trigger(text("trigger"));
+  if (given("yield")) parse_yield(text("yield"), config);
+  config.cpu.yield_timeout = parse_count(text("yield-timeout"), "yield-timeout", 0, max_cycles);
+  if (given("yield-timeout") && config.cpu.yield == cpu::YieldMode::Spin)
+    warn("--yield-timeout has no effect with --yield spin:N");
+
+  const std::string irq = text("irq");
+  if (irq != "on" && irq != "off") throw UsageError("irq", "want on or off, got '" + irq + "'");
+  config.ring.irq.enabled = irq == "on";
+  if (given("irq-coalesce")) {
+    if (!config.ring.irq.enabled) throw UsageError("irq-coalesce", "has no effect without --irq on");
+    const std::string s = text("irq-coalesce");
+    const auto comma = s.find(',');
+    if (comma == std::string::npos) throw UsageError("irq-coalesce", "want K,T, got '" + s + "'");
+    config.ring.irq.count = static_cast<std::uint32_t>(parse_count(s.substr(0, comma), "irq-coalesce", 1, 255, "K"));
+    config.ring.irq.cycles = parse_count(s.substr(comma + 1), "irq-coalesce", 0, max_cycles, "T");
+  }
+  if (config.ring.irq.enabled && config.ring.irq.count > 1 && config.ring.irq.cycles == 0 &&
+      config.cpu.yield == cpu::YieldMode::Wait)
+    warn("--irq-coalesce " + std::to_string(config.ring.irq.count) +
+         ",0: while fewer requests are in flight, each stalled YIELD sleeps " +
+         (config.cpu.yield_timeout ? "until --yield-timeout (" + std::to_string(config.cpu.yield_timeout) + " cycles)"
+                                   : std::string("forever (--yield-timeout 0)")));
+
+  config.ram_latency = parse_count(text("ram-latency"), "ram-latency", 0, UINT32_MAX);
+  config.ring.access_cycles = parse_count(text("mmio-latency"), "mmio-latency", 0, UINT32_MAX);
+  config.ring.strict = flag("strict");
+  if (vm.count("latency"))
+    for (const std::string& l : vm["latency"].as<std::vector<std::string>>()) {
+      const auto [cls, value] = split_pair(l, "latency");
+      if (std::string e = config.host.latency.set(cls, value); !e.empty()) throw UsageError("latency", e);
+    }
+  if (vm.count("cost"))
+    for (const std::string& c : vm["cost"].as<std::vector<std::string>>()) {
+      const auto [name, value] = split_pair(c, "cost");
+      const auto n = static_cast<std::uint32_t>(parse_count(value, "cost", 1, UINT32_MAX, name.c_str()));
+      if (std::string e = config.cpu.costs.set(name, n); !e.empty()) throw UsageError("cost", e);
+    }
+
+  config.host.root = text("root");
+  {
+    struct stat st {};
+    if (stat(config.host.root.c_str(), &st) != 0)
+      throw UsageError("root", "'" + config.host.root + "': " + std::strerror(errno));
+    if (!S_ISDIR(st.st_mode)) throw UsageError("root", "'" + config.host.root + "': " + std::strerror(ENOTDIR));
+  }
+  config.host.host_clock = flag("host-clock");
+  if (vm.count("env"))
+    for (const std::string& kv : vm["env"].as<std::vector<std::string>>()) {
+      split_pair(kv, "env");
+      config.host.env.push_back(kv);
+    }
+  if (vm.count("pass-env"))
+    for (const std::string& name : vm["pass-env"].as<std::vector<std::string>>())
+      if (const char* v = std::getenv(name.c_str())) config.host.env.push_back(name + "=" + v);
+  if (vm.count("epoch")) {
+    const std::string epoch = text("epoch");
+    char* end = nullptr;
+    const long double secs = std::strtold(epoch.c_str(), &end);
+    if (epoch.empty() || *end || !std::isfinite(static_cast<double>(secs)) || secs < 0 || secs > 1e11)
+      throw UsageError("epoch", "want seconds since 1970, got '" + epoch + "'");
+    config.host.epoch_ns = static_cast<std::int64_t>(std::llroundl(secs * 1e9L));
+  } else {
+    // Fixed now, so --save-config records it and a saved run repeats.
+    config.host.epoch_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  }
+
+  config.quiet = flag("quiet");
+  config.progress = flag("progress") || (!flag("no-progress") && !config.quiet && isatty(STDERR_FILENO));
+  if (vm.count("stats-json")) config.stats_json = text("stats-json");
+  if (vm.count("requests-csv")) config.requests_csv = text("requests-csv");
+  if (vm.count("vcd")) config.vcd = text("vcd");
+
+  if (vm.count("trace-from")) config.trace.from = parse_count(text("trace-from"), "trace-from", 0, max_cycles);
+  if (vm.count("trace-to")) config.trace.to = parse_count(text("trace-to"), "trace-to", 1, max_cycles);
+  if (config.trace.to && config.trace.to <= config.trace.from)
+    throw UsageError("trace-to", "must be after --trace-from (" + std::to_string(config.trace.from) + ")");
+  if (vm.count("trace-start-at")) config.trace.start_at = text("trace-start-at");
+  if (vm.count("trace-signals"))
+    for (const std::string& list : vm["trace-signals"].as<std::vector<std::string>>()) {
+      std::istringstream items(list);
+      for (std::string item; std::getline(items, item, ',');)
+        if (!item.empty()) config.trace.signals.push_back(item);
+    }
+  if (vm.count("trace-insn")) config.trace_insn = text("trace-insn");
+  if (vm.count("trace-events")) config.trace_events = text("trace-events");
+}
+
+// Every file the run will write, checked now with the OS's reason.
+void check_outputs(const po::variables_map& vm) {
+  std::map<std::string, std::string> owner;  // path -> option
+  for (const OutputOption& o : kOutputOptions) {
+    if (!vm.count(o.name)) continue;
+    const std::string path = vm[o.name].as<std::string>();
+    if (const std::string e = platform::check_output_path(path, o.stdout_ok); !e.empty())
+      throw UsageError(o.name, "'" + path + "': " + e);
+    if (path == platform::kStdoutPath) continue;
+    if (const auto [it, fresh] = owner.emplace(path, o.name); !fresh)
+      throw UsageError(o.name, "'" + path + "' is also the file of --" + it->second);
+  }
+}
+
 }  // namespace
 
-ParseResult parse_command_line(int argc, char** argv, platform::Config& config, std::ostream& out) {
-  std::string config_file, profile = "default", trigger = "hybrid", yield = "wait", root = ".", mode = "fast";
-  std::string irq = "off", irq_coalesce = "1,0";
-  std::vector<std::string> env, pass_env, latency, cost;
-  std::string epoch;
-  double clock_mhz = 100;
-  std::uint64_t quantum = 10000, max_cycles = 0, yield_timeout = 10'000'000, ram_latency = 3, mmio_latency = 3;
+std::string waves_dir() {
+  // Installed: <prefix>/bin/s32sim finds <prefix>/share/s32sim/waves. In
+  // the build tree: the source tree's waves/.
+  std::error_code ec;
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const std::filesystem::path installed = exe.parent_path().parent_path() / "share" / "s32sim" / "waves";
+    if (std::filesystem::is_directory(installed, ec)) return installed.string();
+  }
+  if (std::filesystem::is_directory(S32_SOURCE_WAVES_DIR, ec)) return S32_SOURCE_WAVES_DIR;
+  return "waves";
+}
 
+void write_config(std::ostream& out, const platform::Config& config) {
+  out << "# s32sim configuration: s32sim --config FILE repeats this run.\n";
+  std::string section;
+  for (const platform::Setting& s : platform::settings(config)) {
+    if (s.section != section) {
+      section = s.section;
+      out << "\n[" << section << "]\n";
+    }
+    switch (s.kind) {
+      case platform::Setting::Kind::List:
+        for (const auto& item : s.items) out << s.key << " = " << item.first << "\n";
+        break;
+      case platform::Setting::Kind::Map:
+        for (const auto& [name, value] : s.items) out << s.key << " = " << name << "=" << value << "\n";
+        break;
+      default: out << s.key << " = " << s.value << "\n";
+    }
+  }
+}
+
+ParseResult parse_command_line(int argc, char** argv, platform::Config& config, std::ostream& out) {
   constexpr unsigned kWidth = 100, kDescriptionColumn = 40;
-  po::options_description general("General", kWidth, kDescriptionColumn);
-  po::options_description timing("Timing and execution model", kWidth, kDescriptionColumn);
-  po::options_description host("The guest's host", kWidth, kDescriptionColumn);
-  po::options_description output("Output", kWidth, kDescriptionColumn);
-  po::options_description tracing("Tracing", kWidth, kDescriptionColumn);
-  std::vector<std::string> trace_signals;
+  const std::string vcd_help =
+      "write a waveform, and FILE.gtkw, a GTKWave view of it (gtkwave FILE.gtkw) with pc shown as "
+      "function+0xoff; the general view for any VCD is " + waves_dir() + "/s32sim.gtkw";
+  po::options_description general("General (in a config file: before any section)", kWidth, kDescriptionColumn);
+  po::options_description cpu("CPU (config section [cpu])", kWidth, kDescriptionColumn);
+  po::options_description ring("Ring device (config section [ring])", kWidth, kDescriptionColumn);
+  po::options_description memory("Memory (config section [memory])", kWidth, kDescriptionColumn);
+  po::options_description host("The guest's host (config section [host])", kWidth, kDescriptionColumn);
+  po::options_description output("Output (config section [output])", kWidth, kDescriptionColumn);
+  po::options_description tracing("Tracing (config section [trace])", kWidth, kDescriptionColumn);
+  po::options_description guest("Config file only (section [guest])");
   // clang-format off
   general.add_options()
       ("help,h", "show this help and exit")
       ("version", "print the version and exit")
-      ("config", po::value(&config_file)->value_name("FILE"), "read options from this INI file")
-      ("profile", po::value(&profile)->default_value("default")->value_name("NAME"),
+      ("config", po::value<std::string>()->value_name("FILE"),
+       "read options from this INI file (the command line wins)")
+      ("save-config", po::value<std::string>()->value_name("FILE"),
+       "write the whole effective configuration as INI ('-': stdout), then run; --config FILE "
+       "repeats the run")
+      ("profile", po::value<std::string>()->default_value("default")->value_name("NAME"),
        "default, or reference: behave like the public interpreter (process at YIELD/HALT only, "
        "zero host latency, YIELD costs 1 cycle); later options refine it")
-      ("max-cycles", po::value(&max_cycles)->default_value(0)->value_name("N"),
-       "stop after N cycles (0: no limit)")
-      ("strict", "stop at the first ring protocol violation");
-  timing.add_options()
-      ("mode", po::value(&mode)->default_value("fast")->value_name("MODE"),
+      ("mode", po::value<std::string>()->default_value("fast")->value_name("MODE"),
        "fast: temporal decoupling and DMI; cycle: the CPU steps edge by edge (slower; "
        "every traced value moves on real cycles). Both give the same instructions, cycles, request "
        "timestamps and output")
-      ("clock-mhz", po::value(&clock_mhz)->default_value(100)->value_name("MHZ"), "CPU and device clock")
-      ("quantum", po::value(&quantum)->default_value(10000)->value_name("N"),
-       "cycles the CPU may run ahead of the rest of the platform (fast mode)")
-      ("trigger", po::value(&trigger)->default_value("hybrid")->value_name("WHAT"),
+      ("clock-mhz", po::value<std::string>()->default_value("100")->value_name("MHZ"),
+       "CPU and device clock, 0.001 to 100000")
+      ("max-cycles", po::value<std::string>()->default_value("0")->value_name("N"),
+       "stop after N cycles (0: no limit)");
+  cpu.add_options()
+      ("quantum", po::value<std::string>()->default_value("10000")->value_name("N"),
+       "cycles the CPU may run ahead of the rest of the platform (fast mode), 1 to 1048576")
+      ("yield", po::value<std::string>()->default_value("wait")->value_name("HOW"),
+       "wait: YIELD stalls until the device posts a completion; spin:N: YIELD costs N cycles")
+      ("yield-timeout", po::value<std::string>()->default_value("10000000")->value_name("N"),
+       "longest YIELD stall, in cycles (0: no limit)")
+      ("cost", po::value<std::vector<std::string>>()->composing()->value_name("NAME=N"),
+       "cycle cost of an instruction or class (mulh=40, fdiv.d=20, divide=48, fp=4); repeatable");
+  ring.add_options()
+      ("trigger", po::value<std::string>()->default_value("hybrid")->value_name("WHAT"),
        "what starts the device: doorbell (the REQ_HEAD write), yield (the guest's YIELD), hybrid "
        "(both), or poll:N (every N cycles)")
-      ("yield", po::value(&yield)->default_value("wait")->value_name("HOW"),
-       "wait: YIELD stalls until the device posts a completion; spin:N: YIELD costs N cycles")
-      ("yield-timeout", po::value(&yield_timeout)->default_value(10'000'000)->value_name("N"),
-       "longest YIELD stall, in cycles")
-      ("irq", po::value(&irq)->default_value("off")->value_name("on|off"),
+      ("irq", po::value<std::string>()->default_value("off")->value_name("on|off"),
        "on: the device raises a completion line and a stalled YIELD sleeps until it rises; the "
        "guest acknowledges by consuming every response")
-      ("irq-coalesce", po::value(&irq_coalesce)->default_value("1,0")->value_name("K,T"),
-       "raise the line after K completions, or T cycles after the first, whichever comes first "
-       "(T = 0: no time limit; with K > 1 a guest that keeps one request in flight then sleeps "
-       "until --yield-timeout)")
-      ("latency", po::value(&latency)->composing()->value_name("CLASS=C[+B]"),
-       "host latency of a service class: C cycles plus B per byte; classes console (default "
-       "400+2), file (2000+1), time (200), env (200+1), control (50); repeatable")
-      ("cost", po::value(&cost)->composing()->value_name("NAME=N"),
-       "cycle cost of an instruction or class (mulh=40, fdiv.d=20, divide=48, fp=4); repeatable")
-      ("ram-latency", po::value(&ram_latency)->default_value(3)->value_name("N"), "cycles per RAM access")
-      ("mmio-latency", po::value(&mmio_latency)->default_value(3)->value_name("N"),
-       "cycles per ring-window access");
+      ("irq-coalesce", po::value<std::string>()->default_value("1,0")->value_name("K,T"),
+       "with --irq on: raise the line after K completions, or T cycles after the first, whichever "
+       "comes first (T = 0: no time limit; with K > 1 a guest that keeps one request in flight then "
+       "sleeps until --yield-timeout)")
+      ("mmio-latency", po::value<std::string>()->default_value("3")->value_name("N"),
+       "cycles per ring-window access")
+      ("strict", po::bool_switch(), "stop at the first ring protocol violation");
+  memory.add_options()
+      ("ram-latency", po::value<std::string>()->default_value("3")->value_name("N"), "cycles per RAM access");
   host.add_options()
-      ("root", po::value(&root)->default_value(".")->value_name("DIR"),
+      ("root", po::value<std::string>()->default_value(".")->value_name("DIR"),
        "sandbox root: the guest's files live under it; paths that leave it fail with EACCES")
-      ("env", po::value(&env)->composing()->value_name("NAME=VALUE"),
+      ("env", po::value<std::vector<std::string>>()->composing()->value_name("NAME=VALUE"),
        "set a guest environment variable (the guest sees only these); repeatable")
-      ("pass-env", po::value(&pass_env)->composing()->value_name("NAME"),
+      ("pass-env", po::value<std::vector<std::string>>()->composing()->value_name("NAME"),
        "pass this host variable to the guest; repeatable")
-      ("epoch", po::value(&epoch)->value_name("SECONDS"),
+      ("epoch", po::value<std::string>()->value_name("SECONDS"),
        "wall-clock seconds since 1970 at simulated time 0 (default: the host's time at start)")
-      ("host-clock", "GETTIME reads the host's real-time clock instead of simulated time");
+      ("host-clock", po::bool_switch(), "GETTIME reads the host's real-time clock instead of simulated time")
+      ("latency", po::value<std::vector<std::string>>()->composing()->value_name("CLASS=C[+B]"),
+       "host latency of a service class: C cycles plus B per byte; classes console (default "
+       "400+2), file (2000+1), time (200), env (200+1), control (50); repeatable");
   output.add_options()
-      ("quiet,q", "no summary on stderr")
-      ("stats-json", po::value(&config.stats_json)->value_name("FILE"), "write statistics as JSON")
-      ("requests-csv", po::value(&config.requests_csv)->value_name("FILE"),
-       "write one line per ring request with the cycle of each stage")
-      ("vcd", po::value(&config.vcd)->value_name("FILE"),
-       "write a waveform, and FILE.gtkw, a GTKWave view of it (gtkwave FILE.gtkw) with pc shown as "
-       "function+0xoff")
-      ("progress", "a progress line on stderr every few seconds (the default when stderr is a "
-       "terminal and not --quiet)")
-      ("no-progress", "no progress lines");
+      ("quiet,q", po::bool_switch(), "no summary on stderr")
+      ("stats-json", po::value<std::string>()->value_name("FILE"), "write statistics as JSON ('-': stdout)")
+      ("requests-csv", po::value<std::string>()->value_name("FILE"),
+       "write one line per ring request with the cycle of each stage ('-': stdout)")
+      ("vcd", po::value<std::string>()->value_name("FILE"), vcd_help.c_str())
+      ("progress", po::bool_switch(), "a progress line on stderr every few seconds (the default when "
+       "stderr is a terminal and not --quiet)")
+      ("no-progress", po::bool_switch(), "no progress lines");
   tracing.add_options()
-      ("trace-from", po::value(&config.trace.from)->value_name("CYCLE"),
+      ("trace-from", po::value<std::string>()->value_name("CYCLE"),
        "traces (VCD, --trace-insn, --trace-events) start at this cycle; the VCD's first timestamp "
        "holds the full state there")
-      ("trace-to", po::value(&config.trace.to)->value_name("CYCLE"), "traces end at this cycle")
-      ("trace-start-at", po::value(&config.trace.start_at)->value_name("WHERE"),
+      ("trace-to", po::value<std::string>()->value_name("CYCLE"), "traces end at this cycle")
+      ("trace-start-at", po::value<std::string>()->value_name("WHERE"),
        "traces start at the first of SYMBOL or pc=ADDR reached (an instruction starting there), or "
        "at the doorbell of request=N (its --requests-csv seq), at or after --trace-from")
-      ("trace-signals", po::value(&trace_signals)->composing()->value_name("LIST"),
+      ("trace-signals", po::value<std::vector<std::string>>()->composing()->value_name("LIST"),
        "VCD signals to keep: names or globs, comma-separated (cpu.pc,ring.*,clk); repeatable")
-      ("trace-insn", po::value(&config.trace_insn)->value_name("FILE"),
-       "one line per retired instruction: cycle, pc <function+0xoff>, disassembly, value written")
-      ("trace-events", po::value(&config.trace_events)->value_name("FILE"),
+      ("trace-insn", po::value<std::string>()->value_name("FILE"),
+       "one line per retired instruction: cycle, pc <function+0xoff>, disassembly, value written "
+       "('-': stdout; .gz: gzip)")
+      ("trace-events", po::value<std::string>()->value_name("FILE"),
        "a timeline (Chrome trace-event JSON, for ui.perfetto.dev or chrome://tracing): CPU, device, "
-       "host and each request's stages");
-  po::options_description desc;
-  desc.add(general).add(timing).add(host).add(output).add(tracing);
+       "host and each request's stages ('-': stdout; .gz: gzip)");
+  guest.add_options()
+      ("program", po::value<std::string>(), "the program, when the command line names none")
+      ("arg", po::value<std::vector<std::string>>()->composing(), "one guest argument; repeatable");
+  po::options_description desc, file_desc;
+  desc.add(general).add(cpu).add(ring).add(memory).add(host).add(output).add(tracing);
+  file_desc.add(desc).add(guest);
   // clang-format on
+  std::map<std::string, std::string> section_of;  // option -> config-file section
+  const std::pair<const po::options_description*, const char*> groups[] = {
+      {&general, ""}, {&cpu, "cpu"}, {&ring, "ring"}, {&memory, "memory"},
+      {&host, "host"}, {&output, "output"}, {&tracing, "trace"}, {&guest, "guest"}};
+  for (const auto& [group, section] : groups)
+    for (const auto& o : group->options()) section_of[o->long_name()] = section;
+  for (const char* command_only : {"help", "version", "config", "save-config"}) section_of.erase(command_only);
 
+  std::map<std::string, std::string> origin;  // option -> "FILE:LINE: " of the config file that set it
   try {
-    std::vector<std::string> ours, guest;
+    std::vector<std::string> ours, args;
     std::string program;
-    split_argv(argc, argv, desc, ours, program, guest);
+    split_argv(argc, argv, desc, ours, program, args);
     po::variables_map vm;
     po::store(po::command_line_parser(ours).options(desc).run(), vm);
-    if (vm.count("config")) {
-      const std::string path = vm["config"].as<std::string>();
-      std::ifstream in(path);
-      if (!in) throw UsageError("cannot read config file '" + path + "'");
-      po::store(po::parse_config_file(in, desc), vm);
-    }
-    po::notify(vm);
     if (vm.count("help")) {
       out << "Usage: s32sim [options] program.s32x [--] [guest args...]\n\n"
              "Runs a SLOW-32 executable on the SystemC/TLM virtual platform: the CPU, RAM, the ring\n"
              "device and a sandboxed host backend. The guest's stdout and stderr are its own; the\n"
              "simulator's summary goes to stderr. Everything after the program path belongs to the\n"
-             "guest. Every option can also be set in a --config file (INI, the same names).\n\n"
+             "guest. Every option can also be set in a --config file (INI: NAME = VALUE lines, in the\n"
+             "section named below or before any section; [guest] program and arg give the program).\n"
+             "SIGINT, SIGTERM and SIGHUP stop the run at the next safe point with every output written;\n"
+             "a second signal quits without them.\n\n"
              "Exit status: the guest's (its EXIT status, or r1 at HALT; low 8 bits), or 2 usage\n"
-             "error, 70 internal error, 124 --max-cycles reached, 125 protocol violation (--strict),\n"
-             "126 the program cannot be loaded, 132 illegal instruction, 134 failed ASSERT_EQ,\n"
-             "139 memory fault.\n\n"
+             "error, 70 internal error, 74 an output file could not be written, 123 the run stalled\n"
+             "(the CPU waits and nothing is left to happen), 124 --max-cycles reached, 125 protocol violation (--strict), 126 the program cannot be loaded, 128+N\n"
+             "stopped by signal N (129 SIGHUP, 130 SIGINT, 143 SIGTERM), 132 illegal instruction,\n"
+             "134 failed ASSERT_EQ, 139 memory fault.\n\n"
           << desc << "\n";
       return {true, 0};
     }
@@ -218,75 +482,30 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
       out << "s32sim " S32SIM_VERSION " (SystemC " << sc_core::sc_release() << ")\n";
       return {true, 0};
     }
-    if (program.empty()) throw UsageError("no program given");
-
+    if (vm.count("config")) read_config_file(vm["config"].as<std::string>(), file_desc, section_of, vm, origin);
+    po::notify(vm);
+    if (program.empty() && vm.count("program")) {
+      program = vm["program"].as<std::string>();
+      if (vm.count("arg")) args = vm["arg"].as<std::vector<std::string>>();
+    }
+    if (program.empty()) throw UsageError("", "no program given (s32sim --help shows the usage)");
     config.program = program;
-    config.guest_args = guest;
-    if (std::string e = platform::apply_profile(config, profile); !e.empty()) throw UsageError(e);
-    // Explicit options refine the profile.
-    auto given = [&](const char* name) { return vm.count(name) && !vm[name].defaulted(); };
-    if (given("trigger")) config.ring.trigger = parse_trigger(trigger);
-    if (given("yield")) parse_yield(yield, config);
-    if (irq != "on" && irq != "off") throw UsageError("bad --irq '" + irq + "' (on or off)");
-    config.ring.irq.enabled = irq == "on";
-    {
-      const auto comma = irq_coalesce.find(',');
-      if (comma == std::string::npos) throw UsageError("bad --irq-coalesce '" + irq_coalesce + "' (want K,T)");
-      const std::uint64_t k = parse_count(irq_coalesce.substr(0, comma), "coalescing count");
-      if (k == 0 || k > 255) throw UsageError("coalescing count must be between 1 and 255");
-      config.ring.irq.count = static_cast<std::uint32_t>(k);
-      config.ring.irq.cycles = parse_count(irq_coalesce.substr(comma + 1), "coalescing time");
-    }
-    if (clock_mhz <= 0 || clock_mhz > 100000 || !std::isfinite(clock_mhz))
-      throw UsageError("--clock-mhz must be between 0 and 100000");
-    config.clock_mhz = clock_mhz;
-    if (mode != "fast" && mode != "cycle") throw UsageError("bad --mode '" + mode + "' (fast or cycle)");
-    config.cycle_stepped = mode == "cycle";
-    if (quantum == 0) throw UsageError("--quantum must be at least 1 cycle");
-    config.cpu.quantum = quantum;
-    config.cpu.max_cycles = max_cycles;
-    config.cpu.yield_timeout = yield_timeout;
-    config.ram_latency = ram_latency;
-    config.ring.access_cycles = mmio_latency;
-    config.ring.strict = vm.count("strict") > 0;
-    config.quiet = vm.count("quiet") > 0;
-    config.progress = vm.count("progress") || (!vm.count("no-progress") && !config.quiet && isatty(STDERR_FILENO));
-    for (const std::string& l : latency) {
-      const auto [cls, value] = split_pair(l, "--latency");
-      if (std::string e = config.host.latency.set(cls, value); !e.empty()) throw UsageError(e);
-    }
-    for (const std::string& c : cost) {
-      const auto [name, value] = split_pair(c, "--cost");
-      const std::uint64_t n = parse_count(value, "cycle cost");
-      if (n > 0xFFFFFFFFull) throw UsageError("cycle cost too large: " + value);
-      if (std::string e = config.cpu.costs.set(name, static_cast<std::uint32_t>(n)); !e.empty()) throw UsageError(e);
-    }
-    for (const std::string& list : trace_signals) {
-      std::istringstream items(list);
-      for (std::string item; std::getline(items, item, ',');)
-        if (!item.empty()) config.trace.signals.push_back(item);
-    }
-    config.host.root = root;
-    config.host.host_clock = vm.count("host-clock") > 0;
-    for (const std::string& kv : env) {
-      split_pair(kv, "--env");
-      config.host.env.push_back(kv);
-    }
-    for (const std::string& name : pass_env) {
-      if (const char* v = std::getenv(name.c_str())) config.host.env.push_back(name + "=" + v);
-    }
-    if (!epoch.empty()) {
-      char* end = nullptr;
-      const long double secs = std::strtold(epoch.c_str(), &end);
-      if (epoch.empty() || *end || !std::isfinite(static_cast<double>(secs)) || secs < 0 || secs > 1e11)
-        throw UsageError("bad --epoch '" + epoch + "' (seconds since 1970)");
-      config.host.epoch_ns = static_cast<std::int64_t>(std::llroundl(secs * 1e9L));
+    config.guest_args = args;
+    check_outputs(vm);
+    fill_config(vm, config);
+    if (vm.count("save-config")) {
+      std::ostringstream ini;
+      write_config(ini, config);
+      const std::string path = vm["save-config"].as<std::string>();
+      if (const std::string e = platform::write_output(path, ini.str()); !e.empty())
+        throw UsageError("save-config", "'" + path + "': " + e);
     }
   } catch (const UsageError& e) {
-    std::cerr << "s32sim: " << e.what() << "\n(try s32sim --help)\n";
+    const auto at = origin.find(e.option);
+    std::cerr << "s32sim: " << (at == origin.end() ? "" : at->second) << e.what() << "\n";
     return {true, platform::kExitUsage};
   } catch (const po::error& e) {
-    std::cerr << "s32sim: " << e.what() << "\n(try s32sim --help)\n";
+    std::cerr << "s32sim: " << e.what() << "\n";
     return {true, platform::kExitUsage};
   }
   return {};

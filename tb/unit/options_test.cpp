@@ -148,3 +148,35 @@ TEST(Options, TracingOptionsFillTheConfig) {
 }
 
 }  // namespace
+TEST(Options, SavedConfigParsesBackToTheSameConfiguration) {
+  const Parsed first = parse({"--profile", "reference", "--mode", "cycle", "--irq", "on", "--irq-coalesce", "3,70",
+                              "--cost", "mul=9", "--latency", "file=5+1", "--env", "X=y z", "--epoch", "12.5",
+                              "--strict", "prog.s32x", "a", ""});
+  ASSERT_FALSE(first.result.exit);
+  std::ostringstream saved;
+  s32::sim::write_config(saved, first.config);
+  const std::string path = testing::TempDir() + "s32sim-saved.ini";
+  std::ofstream(path) << saved.str();
+  const Parsed second = parse({"--config", path});
+  std::remove(path.c_str());
+  ASSERT_FALSE(second.result.exit);
+  std::ostringstream again;
+  s32::sim::write_config(again, second.config);
+  EXPECT_EQ(again.str(), saved.str());
+  EXPECT_EQ(second.config.guest_args, (std::vector<std::string>{"a", ""}));
+  EXPECT_EQ(second.config.cpu.costs[0x0A], 9u);
+}
+
+TEST(Options, SectionKeysAndFlatKeysAreTheSameOptions) {
+  const std::string path = testing::TempDir() + "s32sim-sections.ini";
+  std::ofstream(path) << "clock-mhz = 50\n[cpu]\nquantum = 100\n[ring]\ntrigger = yield\nstrict = true\n"
+                         "[memory]\nram-latency = 7\n";
+  const Parsed p = parse({"--config", path, "prog.s32x"});
+  std::remove(path.c_str());
+  ASSERT_FALSE(p.result.exit);
+  EXPECT_EQ(p.config.cpu.quantum, 100u);
+  EXPECT_EQ(p.config.clock_mhz, 50.0);
+  EXPECT_FALSE(p.config.ring.trigger.doorbell);
+  EXPECT_TRUE(p.config.ring.strict);
+  EXPECT_EQ(p.config.ram_latency, 7u);
+}
