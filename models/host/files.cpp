@@ -55,7 +55,9 @@ Work do_stat(HostState& h, Call& k, bool use_lstat) {
   } else {
     std::string path, host_path;
     if (!path_arg(req, k.buf, path, c)) return w;
-    if (int e = h.sandbox.resolve(path, !use_lstat, host_path)) {
+    // "link/" names the directory the link points to, for LSTAT too (Linux).
+    const bool follow = !use_lstat || path.back() == '/';
+    if (int e = h.sandbox.resolve(path, follow, host_path)) {
       fail(c, e);
       return w;
     }
@@ -202,6 +204,12 @@ Work seek(HostState& h, Call& k) {
     return w;
   }
   if (!need(k.buf, req.offset, 8, c)) return w;
+  // The host's standard streams are not the guest's files: moving stdout's
+  // position would rewrite whatever file the user redirected it to.
+  if (!s->owned) {
+    fail(c, ESPIPE);
+    return w;
+  }
   const std::uint8_t whence = *k.buf.at(req.offset);
   if (whence > 2) {
     fail(c, EINVAL);
@@ -227,6 +235,10 @@ Work ftruncate(HostState& h, Call& k) {
     return {ServiceClass::File, 0};
   }
   if (!need(k.buf, req.offset, 4, c)) return {ServiceClass::File, 0};
+  if (!s->owned) {
+    fail(c, EINVAL);  // as for SEEK: never cut the host's redirected stdout
+    return {ServiceClass::File, 0};
+  }
   if (::ftruncate(s->fd, static_cast<off_t>(k.buf.u32(req.offset))) != 0) fail(c, errno);
   else ok(c);
   return {ServiceClass::File, 4};

@@ -859,6 +859,32 @@ TEST_F(PosixPath, UnlinkRemovesFilesNotDirectories) {
   EXPECT_TRUE(TempTree::exists(in_root("a")));
 }
 
+// Linux answers ENOTDIR for a trailing slash on a link or a file; UNLINK
+// used to remove the link itself.
+TEST_F(PosixPath, TrailingSlashOnALinkOrFileIsEnotdir) {
+  make_file("data", "x");
+  TempTree::make_dir(in_root("dir"));
+  TempTree::make_link("dir", in_root("to_dir"));
+  TempTree::make_link("data", in_root("to_data"));
+  TempTree::make_link("nowhere", in_root("dangling"));
+  for (const char* p : {"to_dir/", "to_data/", "dangling/", "data/"}) {
+    EXPECT_TRUE(FailsWith(with_path(kUnlink, p), kENOTDIR)) << p;
+    EXPECT_TRUE(FailsWith(with_path(kRmdir, p), kENOTDIR)) << p;
+    put(kPathAt, std::string(p) + '\0' + "moved" + '\0');
+    EXPECT_TRUE(FailsWith(run(kRename, static_cast<std::uint32_t>(std::strlen(p) + 1),
+                              static_cast<std::uint32_t>(std::strlen(p) + 7), kPathAt),
+                          kENOTDIR))
+        << p;
+  }
+  for (const char* l : {"to_dir", "to_data", "dangling"}) EXPECT_TRUE(TempTree::is_link(in_root(l))) << l;
+  EXPECT_TRUE(TempTree::exists(in_root("data")));
+  EXPECT_FALSE(TempTree::exists(in_root("moved")));
+  // A directory keeps its own answers: UNLINK is EISDIR, RMDIR removes it.
+  EXPECT_TRUE(FailsWith(with_path(kUnlink, "dir/"), kEISDIR));
+  EXPECT_TRUE(Answers(with_path(kRmdir, "dir/"), 0, 0));
+  EXPECT_FALSE(TempTree::exists(in_root("dir")));
+}
+
 TEST_F(PosixPath, AccessChecksExistenceAndPermission) {
   make_file("data", "x");
   ASSERT_EQ(::chmod(in_root("data").c_str(), 0644), 0);
@@ -1138,12 +1164,39 @@ TEST_F(PosixTime, SleepOnlyAddsLatencyAndZeroesTheRecord) {
   EXPECT_EQ(run(kSleep, 0, 16, 0x3000, now).latency_cycles, 1u + kTimeCycles);
   fill(0x3000, 16, 0);
   EXPECT_EQ(run(kSleep, 0, 16, 0x3000, now).latency_cycles, kTimeCycles);
-  // Long sleeps work in whole seconds too (here one cycle per second).
-  put_u32(0x3000, 1'000'000'000);
+  // Long sleeps work in whole seconds too (here one cycle per second):
+  // 100 days.
+  put_u32(0x3000, 8'640'000);
   now.cycle_ps = 1'000'000'000'000;
   c = run(kSleep, 0, 16, 0x3000, now);
   EXPECT_TRUE(Answers(c, 0, kTimeRecordSize));
-  EXPECT_EQ(c.latency_cycles, 1'000'000'000u + kTimeCycles);
+  EXPECT_EQ(c.latency_cycles, 8'640'000u + kTimeCycles);
+}
+
+// Simulated time is 64-bit picoseconds: a wake-up past 2^63 ps used to
+// wrap in the device (a 213-day SLEEP returned after 16 us). It is refused.
+TEST_F(PosixTime, SleepPastTheClockRangeIsEinvalNeverWrapped) {
+  HostTime now;
+  now.cycle_ps = 10'000;
+  const auto sleep_for = [&](std::uint64_t secs, std::uint32_t nsec) {
+    put_u32(0x3000, static_cast<std::uint32_t>(secs));
+    put_u32(0x3004, static_cast<std::uint32_t>(secs >> 32));
+    put_u32(0x3008, nsec);
+    put_u32(0x300C, 0);
+    return run(kSleep, 0, 16, 0x3000, now);
+  };
+  EXPECT_TRUE(FailsWith(sleep_for(213ull * 86'400, 0), kEINVAL));
+  EXPECT_TRUE(FailsWith(sleep_for(1'000'000'000, 0), kEINVAL));
+  EXPECT_EQ(u32(0x3000), 1'000'000'000u);  // the record is left as it was
+  // 2^63 ps = 9,223,372.036854775808 s: the last nanosecond before it fits.
+  Completion c = sleep_for(9'223'372, 36'854'775);
+  EXPECT_TRUE(Answers(c, 0, kTimeRecordSize));
+  EXPECT_EQ(c.latency_cycles, 922'337'203'685'478ull + kTimeCycles);
+  EXPECT_TRUE(FailsWith(sleep_for(9'223'372, 36'854'776), kEINVAL));
+  // The limit is on the wake-up instant, so it counts the time already gone.
+  now.sim_ps = std::uint64_t{1} << 62;
+  EXPECT_TRUE(FailsWith(sleep_for(5'000'000, 0), kEINVAL));
+  EXPECT_TRUE(Answers(sleep_for(4'000'000, 0), 0, kTimeRecordSize));
 }
 
 TEST_F(PosixTime, SleepRejectsBadDurations) {
@@ -1680,3 +1733,55 @@ TEST_F(PosixSandbox, TheRootItselfCannotBeRemoved) {
 }
 
 }  // namespace
+
+namespace {
+
+// The guest's console on regular host files, as when the user redirects
+// s32sim's stdout and stderr to files.
+class PosixHostStreams : public PosixTest {
+ protected:
+  PosixHostStreams() {
+    for (int i = 0; i < 3; ++i) {
+      files_[i] = tree_.in_outside("stream" + std::to_string(i));
+      TempTree::write_file(files_[i], "host stream " + std::to_string(i) + "\n");
+      fds_[i] = ::open(files_[i].c_str(), (i == 0 ? O_RDONLY : O_WRONLY | O_APPEND) | O_CLOEXEC);
+      if (fds_[i] < 0) ADD_FAILURE() << "open " << files_[i] << ": " << std::strerror(errno);
+    }
+    backend_.reset();
+    console_ = std::make_unique<Console>(fds_[0], fds_[1], fds_[2]);
+    start(config());
+  }
+  ~PosixHostStreams() override {
+    backend_.reset();
+    console_.reset();
+    for (int fd : fds_) ::close(fd);
+  }
+  std::string files_[3];
+  int fds_[3] = {-1, -1, -1};
+};
+
+}  // namespace
+
+// A guest FTRUNCATE or SEEK on fds 0-2 used to act on the host file the
+// stream was redirected to (stdout grew to a sparse 1 GiB).
+TEST_F(PosixHostStreams, SeekAndFtruncateNeverTouchTheHostStreams) {
+  for (std::uint32_t fd = 0; fd < 3; ++fd) {
+    EXPECT_TRUE(FailsWith(seek(fd, 0, 0), kESPIPE)) << fd;
+    EXPECT_TRUE(FailsWith(seek(fd, 2, 100), kESPIPE)) << fd;
+    put_u32(kSeekAt, 1u << 30);
+    EXPECT_TRUE(FailsWith(run(kFtruncate, fd, 4, kSeekAt), kEINVAL)) << fd;
+    put_u32(kSeekAt, 0);
+    EXPECT_TRUE(FailsWith(run(kFtruncate, fd, 4, kSeekAt), kEINVAL)) << fd;
+  }
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(TempTree::read_file(files_[i]), "host stream " + std::to_string(i) + "\n") << files_[i];
+  EXPECT_EQ(::lseek(fds_[0], 0, SEEK_CUR), 0);
+  // A guest file that takes slot 1 after the guest closes stdout is its own.
+  EXPECT_TRUE(Answers(run(kClose, 1, 0, 0), 0, 0));
+  EXPECT_EQ(open_fd("mine", 0x02 | 0x08), 1u);
+  EXPECT_TRUE(Answers(write_fd(1, "abcdef"), 6, 6));
+  EXPECT_TRUE(Answers(seek(1, 0, 2), 2, 0));
+  put_u32(kSeekAt, 3);
+  EXPECT_TRUE(Answers(run(kFtruncate, 1, 4, kSeekAt), 0, 0));
+  EXPECT_EQ(TempTree::read_file(in_root("mine")), "abc");
+}
