@@ -38,8 +38,16 @@ Completion PosixBackend::execute(const Request& req, DataBuffer& buf, GuestMemor
   Completion c;
   Call call{req, buf, mem, now, c};
   Work w{ServiceClass::Control, 0};
-  if (Handler h = handler_for(req.opcode)) w = h(state_, call);
-  else fail(c, ENOSYS);
+  const char* service = Policy::service_of(req.opcode);
+  if (service && !state_.config.policy.allows(service)) {
+    // Ours: the public emulator answers EINVAL, which hides the reason.
+    fail(c, EACCES);
+    ++refused_[service];
+  } else if (Handler h = handler_for(req.opcode)) {
+    w = h(state_, call);
+  } else {
+    fail(c, ENOSYS);
+  }
   // A payload refused as outside the buffer was never moved: charging its
   // claimed length would let one bad descriptor stall the device for ages.
   c.latency_cycles += state_.config.latency.cycles(w.cls, c.protocol_warning.empty() ? w.bytes : 0);

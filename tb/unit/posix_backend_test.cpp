@@ -1369,7 +1369,7 @@ TEST_F(PosixControl, ExitStopsWithTheExitCode) {
 }
 
 TEST_F(PosixControl, UnknownOpcodesAreEnosys) {
-  for (std::uint32_t op : {0x08u, 0x0Eu, 0x0Fu, 0x10u, 0x2Cu, 0x32u, 0x34u, 0x40u, 0x48u, 0x65u, 0xEFu, 0xF5u,
+  for (std::uint32_t op : {0x08u, 0x0Eu, 0x0Fu, 0x2Cu, 0x32u, 0x34u, 0x65u, 0xEFu, 0xF5u,
                            0x100u, 0xFFFFFFFFu}) {
     SCOPED_TRACE(op);
     const Completion c = run(op, 1, 4, 0);
@@ -1784,4 +1784,75 @@ TEST_F(PosixHostStreams, SeekAndFtruncateNeverTouchTheHostStreams) {
   put_u32(kSeekAt, 3);
   EXPECT_TRUE(Answers(run(kFtruncate, 1, 4, kSeekAt), 0, 0));
   EXPECT_EQ(TempTree::read_file(in_root("mine")), "abc");
+}
+
+// The service policy (services.md §1, EACCES where the public emulator says
+// EINVAL): a refused request does nothing, costs the control latency and is
+// counted by service.
+TEST_F(PosixControl, NetAndExecAreRefusedUntilEnabled) {
+  for (std::uint32_t op : {0x10u, 0x40u, 0x46u, 0x48u, 0x4Fu}) {
+    SCOPED_TRACE(op);
+    const Completion c = run(op, 1, 4, 0);
+    EXPECT_TRUE(FailsWith(c, kEACCES));
+    EXPECT_EQ(c.latency_cycles, kControlCycles);
+  }
+  EXPECT_EQ(backend_->refused(), (std::map<std::string, std::uint64_t>{{"exec", 1}, {"net", 4}}));
+  HostConfig cfg = config();
+  cfg.policy.enable = {"net", "exec"};
+  start(cfg);
+  // Enabled, they reach the dispatch table, which serves neither yet.
+  for (std::uint32_t op : {0x10u, 0x40u}) EXPECT_TRUE(FailsWith(run(op, 1, 4, 0), kENOSYS)) << op;
+  EXPECT_TRUE(backend_->refused().empty());
+  // A deny wins over an enable.
+  cfg.policy.deny = {"net"};
+  start(cfg);
+  EXPECT_TRUE(FailsWith(run(0x40, 1, 4, 0), kEACCES));
+  EXPECT_TRUE(FailsWith(run(0x10, 1, 4, 0), kENOSYS));
+}
+
+TEST_F(PosixControl, DeniedFsTouchesNothingButPutcharStillPrints) {
+  HostConfig cfg = config();
+  cfg.policy.deny = {"fs"};
+  start(cfg);
+  EXPECT_TRUE(FailsWith(with_path(kOpen, "canary", 0x02 | 0x08), kEACCES));
+  EXPECT_TRUE(FailsWith(with_path(kMkdir, "canary_dir"), kEACCES));
+  EXPECT_TRUE(FailsWith(write_fd(1, "lost"), kEACCES));
+  put(kDataAt, "!");
+  EXPECT_TRUE(Answers(run(kPutchar, 0, 1, kDataAt), 0, 0));
+  EXPECT_EQ(out(), "!");
+  EXPECT_FALSE(TempTree::exists(in_root("canary")));
+  EXPECT_FALSE(TempTree::exists(in_root("canary_dir")));
+  EXPECT_EQ(backend_->refused(), (std::map<std::string, std::uint64_t>{{"fs", 3}}));
+}
+
+TEST_F(PosixControl, AnAllowListRefusesEveryGatedServiceItLeavesOut) {
+  HostConfig cfg = config();
+  cfg.policy.allow = {"time"};
+  start(cfg);
+  EXPECT_TRUE(Answers(run(kGettime, 0, 16, kRecordAt), 0, kTimeRecordSize));
+  EXPECT_TRUE(FailsWith(run(kArgsInfo, 0, 16, kRecordAt), kEACCES));
+  EXPECT_TRUE(FailsWith(with_path(kStat, "x", kStatusErr), kEACCES));
+  // Never gated: NOP, EXIT, negotiation, unassigned codes.
+  EXPECT_TRUE(Answers(run(kNop, 0, 0, 0), 0, 0));
+  EXPECT_TRUE(FailsWith(run(0x08, 0, 0, 0), kENOSYS));
+  EXPECT_EQ(run(kSvcVersion, 0, 0, 0).status, 1u);
+  // Even an allow list naming them leaves net and exec to --enable.
+  cfg.policy.allow = {"net", "exec"};
+  start(cfg);
+  EXPECT_TRUE(FailsWith(run(0x40, 1, 4, 0), kEACCES));
+  EXPECT_TRUE(FailsWith(run(0x10, 1, 4, 0), kEACCES));
+}
+
+TEST(Policy, ListsAreCommaSeparatedServiceNames) {
+  std::vector<std::string> list;
+  EXPECT_EQ(Policy::add(list, "fs,,time,"), "");
+  EXPECT_EQ(Policy::add(list, ""), "");
+  EXPECT_EQ(list, (std::vector<std::string>{"fs", "time"}));
+  EXPECT_NE(Policy::add(list, "fs,disk"), "");
+  EXPECT_EQ(Policy::service_of(0x03), std::string("fs"));
+  EXPECT_EQ(Policy::service_of(0x2B), std::string("fs"));
+  EXPECT_EQ(Policy::service_of(0x35), std::string("time"));
+  EXPECT_EQ(Policy::service_of(0x64), std::string("env"));
+  for (std::uint32_t op : {0x00u, 0x01u, 0x02u, 0x08u, 0x09u, 0x0Eu, 0x2Cu, 0x50u, 0x80u, 0xF0u, 0x100u})
+    EXPECT_EQ(Policy::service_of(op), nullptr) << op;
 }
