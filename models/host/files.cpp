@@ -1,5 +1,6 @@
 // The `fs` family: files and directories, confined to the sandbox.
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -76,7 +77,7 @@ Work do_stat(HostState& h, Call& k, bool use_lstat) {
 Work transfer(HostState& h, Call& k) {
   const Request& req = k.req;
   Completion& c = k.c;
-  const bool writing = req.opcode == kWrite;
+  const bool writing = req.opcode == kWrite || req.opcode == kSend;
   Slot* s = h.fds.get(req.status, Slot::Kind::File, c);
   if (!s) return {ServiceClass::File, 0};
   Work w{h.is_console_fd(s->fd) ? ServiceClass::Console : ServiceClass::File, 0};
@@ -89,7 +90,13 @@ Work transfer(HostState& h, Call& k) {
   // console, and before the host blocks reading stdin (they may be a prompt).
   if (writing ? h.is_console_fd(s->fd) : s->fd == h.console.in_fd()) h.console.flush();
   ssize_t n;
-  do n = writing ? ::write(s->fd, k.buf.at(req.offset), req.length) : ::read(s->fd, k.buf.at(req.offset), req.length);
+  // A socket whose peer has gone answers EPIPE instead of killing s32sim
+  // with SIGPIPE (the public emulator dies there).
+  const auto put = [&] {
+    return s->socket ? ::send(s->fd, k.buf.at(req.offset), req.length, MSG_NOSIGNAL)
+                     : ::write(s->fd, k.buf.at(req.offset), req.length);
+  };
+  do n = writing ? put() : ::read(s->fd, k.buf.at(req.offset), req.length);
   while (n < 0 && errno == EINTR);
   if (n < 0) {
     fail(c, errno);
