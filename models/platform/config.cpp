@@ -102,6 +102,12 @@ std::vector<Setting> settings(const Config& c) {
   add_items("host", "env", K::Map, std::move(env), false);
   if (c.host.epoch_ns) add("host", "epoch", K::Text, epoch_seconds(*c.host.epoch_ns));
   add("host", "host-clock", K::Bool, flag(c.host.host_clock));
+  for (const auto& [key, list] : {std::pair{"allow", &c.host.policy.allow}, std::pair{"deny", &c.host.policy.deny},
+                                  std::pair{"enable", &c.host.policy.enable}}) {
+    std::vector<std::pair<std::string, std::string>> names;
+    for (const std::string& n : *list) names.emplace_back(n, "");
+    if (!names.empty()) add_items("host", key, K::List, std::move(names), false);
+  }
   std::vector<std::pair<std::string, std::string>> latency;
   for (unsigned i = 0; i < host::kNumServiceClasses; ++i) {
     const auto& k = c.host.latency.cost[i];

@@ -209,6 +209,15 @@ void write_json(std::ostream& out, const Stats& s, const Config& config) {
     first = false;
   }
   out << "}},\n";
+  std::uint64_t refused = 0;
+  for (const auto& [service, n] : s.policy_refused) refused += n;
+  out << "  \"policy_refused\": {\"total\": " << refused << ", \"by_service\": {";
+  first = true;
+  for (const auto& [service, n] : s.policy_refused) {
+    out << (first ? "" : ", ") << json_string(service) << ": " << n;
+    first = false;
+  }
+  out << "}},\n";
   out << "  \"config\": ";
   json_config(out, config);
   out << "\n}\n";
@@ -242,6 +251,11 @@ void print_summary(std::ostream& out, const Stats& s) {
                 c.instructions ? static_cast<double>(c.cycles) / static_cast<double>(c.instructions) : 0.0,
                 s.sim_time_ns / 1000.0, s.clock_mhz, s.host_seconds, s.host_mips());
   out << buf;
+  if (!s.policy_refused.empty()) {
+    out << "  policy refused";
+    for (const auto& [service, n] : s.policy_refused) out << " " << service << " " << n;
+    out << " requests\n";
+  }
   if (s.has_ring) {
     const std::uint64_t total = s.ring.total_requests();
     const Distribution lat = s.request_latency();

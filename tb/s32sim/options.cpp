@@ -250,6 +250,14 @@ void fill_config(const po::variables_map& vm, platform::Config& config) {
       throw UsageError("root", "'" + config.host.root + "': " + std::strerror(errno));
     if (!S_ISDIR(st.st_mode)) throw UsageError("root", "'" + config.host.root + "': " + std::strerror(ENOTDIR));
   }
+  for (const auto& [name, list] : {std::pair{"allow", &config.host.policy.allow},
+                                    std::pair{"deny", &config.host.policy.deny},
+                                    std::pair{"enable", &config.host.policy.enable}})
+    if (vm.count(name))
+      for (const std::string& t : vm[name].as<std::vector<std::string>>())
+        if (std::string e = host::Policy::add(*list, t); !e.empty()) throw UsageError(name, e);
+  for (const std::string& name : config.host.policy.enable)
+    if (name != "net" && name != "exec") throw UsageError("enable", "takes net and exec, not '" + name + "'");
   config.host.host_clock = flag("host-clock");
   if (vm.count("env"))
     for (const std::string& kv : vm["env"].as<std::vector<std::string>>()) {
@@ -413,7 +421,14 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
       ("host-clock", po::bool_switch(), "GETTIME reads the host's real-time clock instead of simulated time")
       ("latency", po::value<std::vector<std::string>>()->composing()->value_name("CLASS=C[+B]"),
        "host latency of a service class: C cycles plus B per byte; classes console (default "
-       "400+2), file (2000+1), time (200), env (200+1), control (50); repeatable");
+       "400+2), file (2000+1), time (200), env (200+1), control (50); repeatable")
+      ("allow", po::value<std::vector<std::string>>()->composing()->value_name("LIST"),
+       "only these services (fs, time, env, exec, net, term, tube; comma-separated; repeatable); "
+       "a refused request answers EACCES")
+      ("deny", po::value<std::vector<std::string>>()->composing()->value_name("LIST"),
+       "refuse these services, whatever --allow says; repeatable")
+      ("enable", po::value<std::vector<std::string>>()->composing()->value_name("LIST"),
+       "turn on net and exec, which are off by default; repeatable");
   output.add_options()
       ("quiet,q", po::bool_switch(), "no summary on stderr")
       ("stats-json", po::value<std::string>()->value_name("FILE"), "write statistics as JSON ('-': stdout)")
