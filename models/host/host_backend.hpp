@@ -1,7 +1,8 @@
 // The host side of the ring: given one request descriptor and the data
 // buffer, do the work and say what to answer and how long it took in the
 // model. Backends know nothing of buses or SystemC: the device hands them
-// its data buffer and, for READ_DIRECT, a way to write guest memory.
+// its data buffer and, for READ_DIRECT and display lists, a way to reach
+// guest memory.
 #pragma once
 
 #include <cstdint>
@@ -36,12 +37,13 @@ class DataBuffer {
   std::uint32_t size_;
 };
 
-// Guest RAM as a DMA engine sees it: writes that may fail (unmapped or
-// read-only memory) and that take time.
+// Guest RAM as a DMA engine sees it: reads and writes that may fail
+// (unmapped or read-only memory) and that take time.
 class GuestMemory {
  public:
   virtual ~GuestMemory() = default;
   virtual bool write(std::uint32_t addr, const std::uint8_t* data, std::uint32_t length) = 0;
+  virtual bool read(std::uint32_t addr, std::uint8_t* data, std::uint32_t length) = 0;
 };
 
 // Simulated time when the device starts serving the request.

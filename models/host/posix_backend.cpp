@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "host/host_abi.hpp"
+#include "host/term_service.hpp"
 
 namespace s32::host {
 
@@ -87,7 +88,11 @@ constexpr int kRawOpenFlags = O_ACCMODE | O_CREAT | O_EXCL | O_TRUNC | O_APPEND 
 }  // namespace
 
 PosixBackend::PosixBackend(const HostConfig& config, Console& console)
-    : config_(config), console_(console), sandbox_(config.root) {
+    : config_(config),
+      console_(console),
+      sandbox_(config.root),
+      services_({{"term", TermService::kCount, 1, [this] { return std::make_unique<TermService>(console_); }},
+                 {"tube", TubeService::kCount, 1, [this] { return std::make_unique<TubeService>(config_.tube); }}}) {
   args_blob_ = make_blob(config_.argv);
   env_blob_ = make_blob(config_.env);
   epoch_ns_ = config_.epoch_ns ? *config_.epoch_ns : host_realtime_ns();
@@ -248,10 +253,10 @@ PosixBackend::Work PosixBackend::dispatch(const Request& req, DataBuffer& buf, G
     case kSvcRelease:
     case kSvcQuery:
     case kSvcList:
-    case kSvcVersion: return do_service(req, buf, c);
-    default:
-      fail(c, ENOSYS);
-      return control;
+    case kSvcVersion:
+      services_.negotiate(req, buf, c);
+      return {ServiceClass::Control, req.length};
+    default: return do_negotiated(req, buf, mem, c);
   }
 }
 
@@ -281,6 +286,10 @@ PosixBackend::Work PosixBackend::do_transfer(const Request& req, DataBuffer& buf
 }
 
 PosixBackend::Work PosixBackend::do_read_direct(const Request& req, GuestMemory& mem, Completion& c) {
+  if (!config_.read_direct) {
+    fail(c, EINVAL);
+    return {ServiceClass::File, 0};
+  }
   Slot* s = open_slot(req.status, Slot::Kind::File, c);
   if (!s) return {ServiceClass::File, 0};
   if (req.length == 0) {
@@ -656,31 +665,17 @@ PosixBackend::Work PosixBackend::do_getenv(const Request& req, DataBuffer& buf, 
   return w;
 }
 
-PosixBackend::Work PosixBackend::do_service(const Request& req, DataBuffer& buf, Completion& c) {
-  // No negotiable services (term, tube) are offered: every name is unknown,
-  // which programs that ask for them handle.
-  constexpr std::uint32_t kUnknown = 2;
-  const Work w{ServiceClass::Control, req.length};
-  if (req.opcode == kSvcVersion) {
-    ok(c, 1, 0);
-    return w;
+PosixBackend::Work PosixBackend::do_negotiated(const Request& req, DataBuffer& buf, GuestMemory& mem,
+                                               Completion& c) {
+  std::uint32_t sub = 0;
+  if (ServiceSession* s = services_.route(req.opcode, sub)) {
+    const std::uint64_t bytes = s->serve(sub, req, buf, mem, c);
+    return {s->service_class(), bytes};
   }
-  if (req.opcode == kSvcList) {
-    ok(c, 0, 0);
-    return w;
-  }
-  if (req.length == 0 || req.length > 32) {
-    fail(c, EINVAL);
-    return w;
-  }
-  if (!need(buf, req.offset, std::max<std::uint32_t>(req.length, 4), c)) return w;
-  if (req.opcode == kSvcRelease) {
-    fail(c, ENOENT);
-    return w;
-  }
-  buf.put_u32(req.offset, kUnknown);
-  ok(c, 0, 4);
-  return w;
+  // A range no session holds (released ones included) is the services';
+  // other codes are simply not implemented.
+  fail(c, req.opcode >= kFirstServiceOpcode && req.opcode < kServiceOpcodeEnd ? EINVAL : ENOSYS);
+  return {ServiceClass::Control, 0};
 }
 
 }  // namespace s32::host

@@ -18,6 +18,8 @@
 #include "host/host_backend.hpp"
 #include "host/latency_model.hpp"
 #include "host/sandbox.hpp"
+#include "host/services.hpp"
+#include "host/tube_service.hpp"
 
 namespace s32::host {
 
@@ -28,6 +30,10 @@ struct HostConfig {
   std::optional<std::int64_t> epoch_ns;  // GETTIME at simulated time 0; unset: host time at start
   bool host_clock = false;             // GETTIME reads the host's real-time clock instead
   LatencyModel latency;
+
+  // Negotiable services and the public interpreter's READ_DIRECT.
+  TubeConfig tube;
+  bool read_direct = true;  // false: READ_DIRECT answers EINVAL, as in the public interpreter
 };
 
 class PosixBackend : public HostBackend {
@@ -73,7 +79,7 @@ class PosixBackend : public HostBackend {
                     Completion& c);
   Work do_blob_data(const std::string& blob, const Request& req, DataBuffer& buf, Completion& c);
   Work do_getenv(const Request& req, DataBuffer& buf, Completion& c);
-  Work do_service(const Request& req, DataBuffer& buf, Completion& c);
+  Work do_negotiated(const Request& req, DataBuffer& buf, GuestMemory& mem, Completion& c);
 
   // Path argument: `length` bytes at `offset`, NUL optional.
   bool path_arg(const Request& req, const DataBuffer& buf, std::string& out, Completion& c);
@@ -89,6 +95,7 @@ class PosixBackend : public HostBackend {
   std::array<Slot, kMaxGuestFds> slots_{};
   std::string args_blob_, env_blob_;
   std::int64_t epoch_ns_ = 0;
+  Services services_;  // last: sessions may hold the console, released first
 };
 
 }  // namespace s32::host

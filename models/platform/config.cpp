@@ -13,6 +13,7 @@ std::string apply_profile(Config& config, const std::string& name) {
     config.cpu.yield = cpu::YieldMode::Spin;
     config.cpu.costs.set("yield", 1);
     config.host.latency = host::LatencyModel::zero();
+    config.host.read_direct = false;
     return {};
   }
   return "unknown profile '" + name + "' (default, reference)";

@@ -117,6 +117,7 @@ struct Platform::Impl {
       config.host.argv.clear();
       config.host.argv.push_back(config.program);
       config.host.argv.insert(config.host.argv.end(), config.guest_args.begin(), config.guest_args.end());
+      config.host.tube.code_limit = image.code_limit;
       backend = std::make_unique<host::PosixBackend>(config.host, console);
       ring = std::make_unique<ring::RingDevice>("ring", config.ring, clock, *backend);
       ring->dma.bind(bus.targets_side);

@@ -396,10 +396,18 @@ RingDevice::Served RingDevice::execute(const host::Request& req, std::uint64_t s
 }
 
 bool RingDevice::write(std::uint32_t addr, const std::uint8_t* data, std::uint32_t length) {
+  return dma_transfer(tlm::TLM_WRITE_COMMAND, addr, const_cast<std::uint8_t*>(data), length);
+}
+
+bool RingDevice::read(std::uint32_t addr, std::uint8_t* data, std::uint32_t length) {
+  return dma_transfer(tlm::TLM_READ_COMMAND, addr, data, length);
+}
+
+bool RingDevice::dma_transfer(tlm::tlm_command cmd, std::uint32_t addr, std::uint8_t* data, std::uint32_t length) {
   tlm::tlm_generic_payload gp;
-  gp.set_command(tlm::TLM_WRITE_COMMAND);
+  gp.set_command(cmd);
   gp.set_address(addr);
-  gp.set_data_ptr(const_cast<std::uint8_t*>(data));
+  gp.set_data_ptr(data);
   gp.set_data_length(length);
   gp.set_streaming_width(length);
   gp.set_byte_enable_ptr(nullptr);

@@ -63,6 +63,10 @@ struct RingConfig {
   IrqConfig irq;
   std::uint64_t access_cycles = 3;  // latency of a register/ring/buffer access
   bool strict = false;              // stop the run at the first protocol violation
+
+  // Asynchronous host I/O: a host thread serves requests that may block.
+  bool async_host = false;
+  bool measured_latency = false;  // post at the host's wall time (else the modelled latency)
 };
 
 struct ProtocolWarning {
@@ -114,7 +118,7 @@ struct RingStats {
 class RingDevice : public sc_core::sc_module, public cpu::GuestSyncIf, private host::GuestMemory {
  public:
   tlm_utils::simple_target_socket<RingDevice> socket;  // the 64 KiB window
-  tlm_utils::simple_initiator_socket<RingDevice> dma;  // READ_DIRECT into guest RAM
+  tlm_utils::simple_initiator_socket<RingDevice> dma;  // READ_DIRECT, display lists
 
   RingDevice(sc_core::sc_module_name name, const RingConfig& config, const interconnect::CycleTime& clock,
              host::HostBackend& backend);
@@ -166,6 +170,8 @@ class RingDevice : public sc_core::sc_module, public cpu::GuestSyncIf, private h
   void wait_until(std::uint64_t stamp);
 
   bool write(std::uint32_t addr, const std::uint8_t* data, std::uint32_t length) override;
+  bool read(std::uint32_t addr, std::uint8_t* data, std::uint32_t length) override;
+  bool dma_transfer(tlm::tlm_command cmd, std::uint32_t addr, std::uint8_t* data, std::uint32_t length);
 
   RingConfig config_;
   interconnect::CycleTime clock_;

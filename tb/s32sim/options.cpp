@@ -96,6 +96,7 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
   std::string irq = "off", irq_coalesce = "1,0";
   std::vector<std::string> env, pass_env, latency, cost;
   std::string epoch;
+  std::string tube_dump, tube_keys, read_direct = "on", host_io = "sync", host_latency = "model";
   double clock_mhz = 100;
   std::uint64_t quantum = 10000, max_cycles = 0, yield_timeout = 10'000'000, ram_latency = 3, mmio_latency = 3;
 
@@ -111,7 +112,7 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
       ("config", po::value(&config_file)->value_name("FILE"), "read options from this INI file")
       ("profile", po::value(&profile)->default_value("default")->value_name("NAME"),
        "default, or reference: behave like the public interpreter (process at YIELD/HALT only, "
-       "zero host latency, YIELD costs 1 cycle); later options refine it")
+       "zero host latency, YIELD costs 1 cycle, READ_DIRECT off); later options refine it")
       ("max-cycles", po::value(&max_cycles)->default_value(0)->value_name("N"),
        "stop after N cycles (0: no limit)")
       ("strict", "stop at the first ring protocol violation");
@@ -154,7 +155,21 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
        "pass this host variable to the guest; repeatable")
       ("epoch", po::value(&epoch)->value_name("SECONDS"),
        "wall-clock seconds since 1970 at simulated time 0 (default: the host's time at start)")
-      ("host-clock", "GETTIME reads the host's real-time clock instead of simulated time");
+      ("host-clock", "GETTIME reads the host's real-time clock instead of simulated time")
+      ("tube-dump", po::value(&tube_dump)->value_name("DIR"),
+       "write each tube frame's hash to DIR/NNNNNN.hash (and its text to NNNNNN.txt when "
+       "S32_TUBE_DUMP_FULL is set); default: $S32_TUBE_DUMP")
+      ("tube-keys", po::value(&tube_keys)->value_name("FILE"),
+       "key records the tube display queues at each OPEN; default: $S32_TUBE_KEYS")
+      ("read-direct", po::value(&read_direct)->default_value("on")->value_name("on|off"),
+       "off: READ_DIRECT answers EINVAL, as in the public interpreter (the reference profile)")
+      ("host-io", po::value(&host_io)->default_value("sync")->value_name("sync|async"),
+       "async: a host thread serves requests that may block (files, console input, term keys) "
+       "while the simulated CPU goes on")
+      ("host-latency", po::value(&host_latency)->default_value("model")->value_name("model|measured"),
+       "with --host-io async: model posts responses at the modelled latency (results identical "
+       "to sync); measured posts them after the host's wall time scaled to cycles (not "
+       "deterministic)");
   output.add_options()
       ("quiet,q", "no summary on stderr")
       ("stats-json", po::value(&config.stats_json)->value_name("FILE"), "write statistics as JSON")
@@ -258,6 +273,21 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
         throw UsageError("bad --epoch '" + epoch + "' (seconds since 1970)");
       config.host.epoch_ns = static_cast<std::int64_t>(std::llroundl(secs * 1e9L));
     }
+    const auto env_or = [](const std::string& given_value, const char* name) {
+      const char* v = std::getenv(name);
+      return !given_value.empty() || !v ? given_value : std::string(v);
+    };
+    config.host.tube.dump_dir = env_or(tube_dump, "S32_TUBE_DUMP");
+    config.host.tube.dump_full = std::getenv("S32_TUBE_DUMP_FULL") != nullptr;
+    config.host.tube.keys_file = env_or(tube_keys, "S32_TUBE_KEYS");
+    if (read_direct != "on" && read_direct != "off")
+      throw UsageError("bad --read-direct '" + read_direct + "' (on or off)");
+    if (given("read-direct")) config.host.read_direct = read_direct == "on";
+    if (host_io != "sync" && host_io != "async") throw UsageError("bad --host-io '" + host_io + "' (sync or async)");
+    config.ring.async_host = host_io == "async";
+    if (host_latency != "model" && host_latency != "measured")
+      throw UsageError("bad --host-latency '" + host_latency + "' (model or measured)");
+    config.ring.measured_latency = host_latency == "measured";
   } catch (const UsageError& e) {
     std::cerr << "s32sim: " << e.what() << "\n(try s32sim --help)\n";
     return {true, platform::kExitUsage};
