@@ -8,13 +8,10 @@
 #include <cerrno>
 #include <cstdlib>
 
-#include "host/answer.hpp"
+#include "host/host_abi.hpp"
+#include "host/service_call.hpp"
 
 namespace s32::host {
-
-using answer::fail;
-using answer::need;
-using answer::ok;
 
 namespace {
 

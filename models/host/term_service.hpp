@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "host/console.hpp"
-#include "host/services.hpp"
+#include "host/negotiation.hpp"
 
 namespace s32::host {
 

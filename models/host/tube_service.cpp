@@ -9,13 +9,10 @@
 #include <fstream>
 #include <iterator>
 
-#include "host/answer.hpp"
+#include "host/host_abi.hpp"
+#include "host/service_call.hpp"
 
 namespace s32::host {
-
-using answer::fail;
-using answer::need;
-using answer::ok;
 
 std::uint64_t fnv1a64(const std::string& bytes) {
   std::uint64_t h = 0xcbf29ce484222325ull;

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "host/services.hpp"
+#include "host/negotiation.hpp"
 
 namespace s32::host {
 

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "host/posix_backend.hpp"
-#include "host/services.hpp"
+#include "host/negotiation.hpp"
 #include "host/term_service.hpp"
 #include "host/tube_service.hpp"
 #include "temp_tree.hpp"

@@ -1,15 +1,13 @@
-#include "host/services.hpp"
+#include "host/negotiation.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 
-#include "host/answer.hpp"
+#include "host/host_abi.hpp"
+#include "host/service_call.hpp"
 
 namespace s32::host {
-
-using answer::fail;
-using answer::need;
-using answer::ok;
 
 Services::Services(std::vector<ServiceKind> kinds, std::function<bool(std::string_view)> allows)
     : kinds_(std::move(kinds)), allows_(std::move(allows)) {}

@@ -1,0 +1,28 @@
+// What the user decides about the guest's host: sandbox, arguments,
+// environment, clock and latency model.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "host/latency_model.hpp"
+#include "host/tube_service.hpp"
+
+namespace s32::host {
+
+struct HostConfig {
+  std::string root = ".";              // sandbox root
+  std::vector<std::string> argv;       // guest argv, argv[0] = program path as given
+  std::vector<std::string> env;        // the guest's whole environment, "NAME=VALUE"
+  std::optional<std::int64_t> epoch_ns;  // GETTIME at simulated time 0; unset: host time at start
+  bool host_clock = false;             // GETTIME reads the host's real-time clock instead
+  LatencyModel latency;
+
+  // Negotiable services and the public interpreter's READ_DIRECT.
+  TubeConfig tube;
+  bool read_direct = true;  // false: READ_DIRECT answers EINVAL, as in the public interpreter
+};
+
+}  // namespace s32::host
