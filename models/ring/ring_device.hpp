@@ -63,10 +63,6 @@ struct RingConfig {
   IrqConfig irq;
   std::uint64_t access_cycles = 3;  // latency of a register/ring/buffer access
   bool strict = false;              // stop the run at the first protocol violation
-
-  // Asynchronous host I/O: a host thread serves requests that may block.
-  bool async_host = false;
-  bool measured_latency = false;  // post at the host's wall time (else the modelled latency)
 };
 
 struct ProtocolWarning {
