@@ -66,6 +66,11 @@ class HostBackend {
   virtual Completion execute(const Request& req, DataBuffer& buf, GuestMemory& mem, const HostTime& now) = 0;
   // Flushes buffered console output (end of run, before a fault report).
   virtual void flush() {}
+  // Whether serving `req` may block the host or take long (asynchronous
+  // host I/O gives it to a host thread; it must not touch guest memory).
+  virtual bool may_block(const Request&) const { return false; }
+  // A lower bound of the modelled latency of `req`, known before serving it.
+  virtual std::uint64_t latency_floor(const Request&) const { return 0; }
 };
 
 }  // namespace s32::host

@@ -1,5 +1,6 @@
 #include "host/posix_backend.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <string>
 #include <vector>
@@ -36,6 +37,39 @@ HostState::HostState(const HostConfig& c, Console& con)
 PosixBackend::PosixBackend(const HostConfig& config, Console& console) : state_(config, console) {}
 
 void PosixBackend::flush() { state_.console.flush(); }
+
+bool PosixBackend::may_block(const Request& req) const {
+  switch (req.opcode) {
+    case kGetchar:
+    case kWrite:
+    case kRead:
+    case kOpen:
+    case kClose:
+    case kSeek:
+    case kStat:
+    case kFlush:
+    case kFtruncate:
+    case kLstat:
+    case kUnlink:
+    case kRename:
+    case kMkdir:
+    case kRmdir:
+    case kAccess:
+    case kOpendir:
+    case kReaddir: return true;
+    default: break;
+  }
+  std::uint32_t sub = 0;
+  const ServiceSession* s = state_.services.route(req.opcode, sub);
+  return s && s->may_block(sub);
+}
+
+std::uint64_t PosixBackend::latency_floor(const Request& req) const {
+  // Every request that may block is charged as console or file work.
+  if (!may_block(req)) return 0;
+  const LatencyModel& m = state_.config.latency;
+  return std::min(m.cycles(ServiceClass::Console, 0), m.cycles(ServiceClass::File, 0));
+}
 
 Completion PosixBackend::execute(const Request& req, DataBuffer& buf, GuestMemory& mem, const HostTime& now) {
   Completion c;

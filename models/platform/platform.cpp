@@ -143,6 +143,7 @@ const Stats& Platform::run() {
   Impl& m = *impl_;
   const auto t0 = std::chrono::steady_clock::now();
   sc_core::sc_start();
+  if (m.ring) m.ring->finish_host_io();
   const auto t1 = std::chrono::steady_clock::now();
   if (m.backend) m.backend->flush();
   m.console.flush();

@@ -20,6 +20,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +32,7 @@
 
 #include "cpu/guest_sync_if.hpp"
 #include "host/host_backend.hpp"
+#include "host/host_thread.hpp"
 #include "interconnect/cycle_time.hpp"
 #include "ring/ring_layout.hpp"
 #include "trace/probe.hpp"
@@ -63,6 +65,7 @@ struct RingConfig {
   IrqConfig irq;
   std::uint64_t access_cycles = 3;  // latency of a register/ring/buffer access
   bool strict = false;              // stop the run at the first protocol violation
+  bool async_host = false;  // a host thread serves requests that may block (--host-io async)
 };
 
 struct ProtocolWarning {
@@ -125,6 +128,9 @@ class RingDevice : public sc_core::sc_module, public cpu::GuestSyncIf, private h
   void trace(trace::TraceSink& sink);
 
   const RingStats& stats() const { return stats_; }
+  // Ends asynchronous host work (the host thread is joined); call after
+  // the simulation, before the backend is flushed.
+  void finish_host_io() { host_thread_.reset(); }
   bool violated() const { return config_.strict && !stats_.warnings.empty(); }
 
   // GuestSyncIf
@@ -190,6 +196,8 @@ class RingDevice : public sc_core::sc_module, public cpu::GuestSyncIf, private h
   std::uint32_t limit_ = 0;  // yield-triggered service stops at this REQ_HEAD
   std::optional<std::uint32_t> exit_status_;
   sc_core::sc_time dma_delay_;
+  std::unique_ptr<host::HostThread> host_thread_;  // asynchronous host I/O only
+  host::Completion host_result_;  // what the host thread left (a member: a run may end while it works)
 
   // Monitor and statistics state.
   std::array<std::optional<std::uint64_t>, kRingEntries> slot_written_{};  // first write since published

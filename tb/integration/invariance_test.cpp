@@ -4,7 +4,8 @@
 // Every program under sw/ runs under every trigger, one interrupt
 // configuration and a short YIELD timeout, each in four ways: fast with the
 // default quantum, with a quantum of 1 and of 37 (quanta ending at odd
-// cycles, between device edges), and cycle-stepped. All four must agree on
+// cycles, between device edges), cycle-stepped, and with asynchronous host
+// I/O (--host-io async). All must agree on
 // the guest's output and exit status, on every timing statistic and, byte
 // for byte, on the per-request log.
 #include <gtest/gtest.h>
@@ -98,6 +99,8 @@ const std::vector<Mode> kModes = {
     {"fast", {"--mode", "fast"}},
     {"fast_quantum_1", {"--mode", "fast", "--quantum", "1"}},
     {"fast_quantum_37", {"--mode", "fast", "--quantum", "37"}},
+    // A host thread serves the requests that may block: same cycles.
+    {"fast_async", {"--mode", "fast", "--host-io", "async"}},
 };
 
 // What must not depend on the mode.

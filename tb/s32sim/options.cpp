@@ -96,7 +96,7 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
   std::string irq = "off", irq_coalesce = "1,0";
   std::vector<std::string> env, pass_env, latency, cost;
   std::string epoch;
-  std::string tube_dump, tube_keys, read_direct = "on";
+  std::string tube_dump, tube_keys, read_direct = "on", host_io = "sync";
   double clock_mhz = 100;
   std::uint64_t quantum = 10000, max_cycles = 0, yield_timeout = 10'000'000, ram_latency = 3, mmio_latency = 3;
 
@@ -162,7 +162,10 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
       ("tube-keys", po::value(&tube_keys)->value_name("FILE"),
        "key records the tube display queues at each OPEN; default: $S32_TUBE_KEYS")
       ("read-direct", po::value(&read_direct)->default_value("on")->value_name("on|off"),
-       "off: READ_DIRECT answers EINVAL, as in the public interpreter (the reference profile)");
+       "off: READ_DIRECT answers EINVAL, as in the public interpreter (the reference profile)")
+      ("host-io", po::value(&host_io)->default_value("sync")->value_name("sync|async"),
+       "async: a host thread serves requests that may block (files, console, term keys) while "
+       "the simulated CPU goes on; responses are posted at the same cycles as in sync mode");
   output.add_options()
       ("quiet,q", "no summary on stderr")
       ("stats-json", po::value(&config.stats_json)->value_name("FILE"), "write statistics as JSON")
@@ -276,6 +279,8 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
     if (read_direct != "on" && read_direct != "off")
       throw UsageError("bad --read-direct '" + read_direct + "' (on or off)");
     if (given("read-direct")) config.host.read_direct = read_direct == "on";
+    if (host_io != "sync" && host_io != "async") throw UsageError("bad --host-io '" + host_io + "' (sync or async)");
+    config.ring.async_host = host_io == "async";
   } catch (const UsageError& e) {
     std::cerr << "s32sim: " << e.what() << "\n(try s32sim --help)\n";
     return {true, platform::kExitUsage};
