@@ -38,6 +38,15 @@ constexpr Entry kTable[] = {
     {kReaddir, files::readdir},
     {kClosedir, files::dir_op},
     {kRewinddir, files::dir_op},
+    {kSocket, net::socket},
+    {kConnect, net::bind_or_connect},
+    {kAccept, net::accept},
+    {kSend, files::transfer},
+    {kRecv, files::transfer},
+    {kShutdown, net::shutdown},
+    {kBind, net::bind_or_connect},
+    {kListen, net::listen},
+    {kGetsockname, net::getsockname},
     {kGettime, time_env::time},
     {kSleep, time_env::time},
     {kGettz, time_env::time},
@@ -57,6 +66,7 @@ constexpr Entry kTable[] = {
 std::array<Handler, 256> build() {
   std::array<Handler, 256> t{};
   for (const Entry& e : kTable) t[e.opcode] = e.handler;
+  for (std::uint32_t op = 0x49; op <= 0x4F; ++op) t[op] = net::reserved;
   return t;
 }
 

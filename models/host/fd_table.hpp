@@ -23,6 +23,7 @@ class FdTable {
     int fd = -1;
     bool owned = false;  // false for the host's stdin/stdout/stderr
     DIR* dir = nullptr;
+    bool socket = false;  // WRITE sends without SIGPIPE
   };
 
   FdTable(int in_fd, int out_fd, int err_fd);

@@ -1,5 +1,6 @@
 // The `fs` family: files and directories, confined to the sandbox.
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -55,7 +56,9 @@ Work do_stat(HostState& h, Call& k, bool use_lstat) {
   } else {
     std::string path, host_path;
     if (!path_arg(req, k.buf, path, c)) return w;
-    if (int e = h.sandbox.resolve(path, !use_lstat, host_path)) {
+    // "link/" names the directory the link points to, for LSTAT too (Linux).
+    const bool follow = !use_lstat || path.back() == '/';
+    if (int e = h.sandbox.resolve(path, follow, host_path)) {
       fail(c, e);
       return w;
     }
@@ -74,7 +77,7 @@ Work do_stat(HostState& h, Call& k, bool use_lstat) {
 Work transfer(HostState& h, Call& k) {
   const Request& req = k.req;
   Completion& c = k.c;
-  const bool writing = req.opcode == kWrite;
+  const bool writing = req.opcode == kWrite || req.opcode == kSend;
   Slot* s = h.fds.get(req.status, Slot::Kind::File, c);
   if (!s) return {ServiceClass::File, 0};
   Work w{h.is_console_fd(s->fd) ? ServiceClass::Console : ServiceClass::File, 0};
@@ -87,7 +90,13 @@ Work transfer(HostState& h, Call& k) {
   // console, and before the host blocks reading stdin (they may be a prompt).
   if (writing ? h.is_console_fd(s->fd) : s->fd == h.console.in_fd()) h.console.flush();
   ssize_t n;
-  do n = writing ? ::write(s->fd, k.buf.at(req.offset), req.length) : ::read(s->fd, k.buf.at(req.offset), req.length);
+  // A socket whose peer has gone answers EPIPE instead of killing s32sim
+  // with SIGPIPE (the public emulator dies there).
+  const auto put = [&] {
+    return s->socket ? ::send(s->fd, k.buf.at(req.offset), req.length, MSG_NOSIGNAL)
+                     : ::write(s->fd, k.buf.at(req.offset), req.length);
+  };
+  do n = writing ? put() : ::read(s->fd, k.buf.at(req.offset), req.length);
   while (n < 0 && errno == EINTR);
   if (n < 0) {
     fail(c, errno);
@@ -206,6 +215,12 @@ Work seek(HostState& h, Call& k) {
     return w;
   }
   if (!need(k.buf, req.offset, 8, c)) return w;
+  // The host's standard streams are not the guest's files: moving stdout's
+  // position would rewrite whatever file the user redirected it to.
+  if (!s->owned) {
+    fail(c, ESPIPE);
+    return w;
+  }
   const std::uint8_t whence = *k.buf.at(req.offset);
   if (whence > 2) {
     fail(c, EINVAL);
@@ -231,6 +246,10 @@ Work ftruncate(HostState& h, Call& k) {
     return {ServiceClass::File, 0};
   }
   if (!need(k.buf, req.offset, 4, c)) return {ServiceClass::File, 0};
+  if (!s->owned) {
+    fail(c, EINVAL);  // as for SEEK: never cut the host's redirected stdout
+    return {ServiceClass::File, 0};
+  }
   if (::ftruncate(s->fd, static_cast<off_t>(k.buf.u32(req.offset))) != 0) fail(c, errno);
   else ok(c);
   return {ServiceClass::File, 4};

@@ -18,6 +18,15 @@ const char* opcode_name(std::uint32_t opcode) {
     case kReadDirect: return "READ_DIRECT";
     case kFtruncate: return "FTRUNCATE";
     case kExec: return "EXEC";
+    case kSocket: return "SOCKET";
+    case kConnect: return "CONNECT";
+    case kAccept: return "ACCEPT";
+    case kSend: return "SEND";
+    case kRecv: return "RECV";
+    case kShutdown: return "SHUTDOWN";
+    case kBind: return "BIND";
+    case kListen: return "LISTEN";
+    case kGetsockname: return "GETSOCKNAME";
     case kUnlink: return "UNLINK";
     case kRename: return "RENAME";
     case kMkdir: return "MKDIR";

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "host/latency_model.hpp"
+#include "host/policy.hpp"
 #include "host/tube_service.hpp"
 
 namespace s32::host {
@@ -19,6 +20,7 @@ struct HostConfig {
   std::optional<std::int64_t> epoch_ns;  // GETTIME at simulated time 0; unset: host time at start
   bool host_clock = false;             // GETTIME reads the host's real-time clock instead
   LatencyModel latency;
+  Policy policy;  // which services the guest may use
 
   // Negotiable services and the public interpreter's READ_DIRECT.
   TubeConfig tube;

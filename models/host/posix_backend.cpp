@@ -32,14 +32,22 @@ HostState::HostState(const HostConfig& c, Console& con)
       env_blob(make_blob(c.env)),
       epoch_ns(time_env::start_epoch_ns(c)),
       services({{"term", TermService::kCount, 1, [this] { return std::make_unique<TermService>(console); }},
-                {"tube", TubeService::kCount, 1, [this] { return std::make_unique<TubeService>(config.tube); }}}) {}
+                {"tube", TubeService::kCount, 1, [this] { return std::make_unique<TubeService>(config.tube); }}},
+               [this](std::string_view name) { return config.policy.allows(name); }) {}
 
 PosixBackend::PosixBackend(const HostConfig& config, Console& console) : state_(config, console) {}
 
 void PosixBackend::flush() { state_.console.flush(); }
 
 bool PosixBackend::may_block(const Request& req) const {
+  // A refused request is answered at once, at the control latency.
+  const char* service = Policy::service_of(req.opcode);
+  if (service && !state_.config.policy.allows(service)) return false;
   switch (req.opcode) {
+    case kConnect:
+    case kAccept:
+    case kSend:
+    case kRecv:
     case kGetchar:
     case kWrite:
     case kRead:
@@ -75,8 +83,16 @@ Completion PosixBackend::execute(const Request& req, DataBuffer& buf, GuestMemor
   Completion c;
   Call call{req, buf, mem, now, c};
   Work w{ServiceClass::Control, 0};
-  if (Handler h = handler_for(req.opcode)) w = h(state_, call);
-  else w = control::negotiated(state_, call);
+  const char* service = Policy::service_of(req.opcode);
+  if (service && !state_.config.policy.allows(service)) {
+    // Ours: the public emulator answers EINVAL, which hides the reason.
+    fail(c, EACCES);
+    ++refused_[service];
+  } else if (Handler h = handler_for(req.opcode)) {
+    w = h(state_, call);
+  } else {
+    w = control::negotiated(state_, call);
+  }
   // A payload refused as outside the buffer was never moved: charging its
   // claimed length would let one bad descriptor stall the device for ages.
   c.latency_cycles += state_.config.latency.cycles(w.cls, c.protocol_warning.empty() ? w.bytes : 0);

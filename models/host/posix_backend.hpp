@@ -6,6 +6,10 @@
 // dispatches through one table (dispatch.cpp).
 #pragma once
 
+#include <cstdint>
+#include <map>
+#include <string>
+
 #include "host/console.hpp"
 #include "host/host_abi.hpp"
 #include "host/host_backend.hpp"
@@ -27,9 +31,12 @@ class PosixBackend : public HostBackend {
   std::uint64_t latency_floor(const Request& req) const override;
 
   const Sandbox& sandbox() const { return state_.sandbox; }
+  // Requests the policy refused, by service name.
+  const std::map<std::string, std::uint64_t>& refused() const { return refused_; }
 
  private:
   HostState state_;
+  std::map<std::string, std::uint64_t> refused_;
 };
 
 }  // namespace s32::host

@@ -103,7 +103,14 @@ int Sandbox::resolve(const std::string& path, bool follow_last, std::string& out
     todo.insert(todo.begin(), parts.begin(), parts.end());
   }
   out = join(stack);
-  return inside(out) ? 0 : EACCES;
+  if (!inside(out)) return EACCES;
+  // A trailing slash names a directory (Linux): "link/" and "file/" are
+  // ENOTDIR for UNLINK and RENAME, which would otherwise act on the name.
+  if (path.size() > 1 && path.back() == '/') {
+    struct stat st;
+    if (::lstat(out.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) return ENOTDIR;
+  }
+  return 0;
 }
 
 int Sandbox::chdir(const std::string& path) {

@@ -19,7 +19,9 @@ class Sandbox {
   const std::string& cwd() const { return cwd_; }
 
   // Resolves `path`; `follow_last` says whether a final symbolic link is
-  // followed. Returns 0 with the host path in `out`, or an errno value.
+  // followed. A trailing slash demands a directory: "file/" and, without
+  // following, "link/" are ENOTDIR. Returns 0 with the host path in `out`,
+  // or an errno value.
   int resolve(const std::string& path, bool follow_last, std::string& out) const;
   // Changes the guest's working directory; returns 0 or an errno value.
   int chdir(const std::string& path);

@@ -47,6 +47,18 @@ Work getenv(HostState&, Call&);
 std::int64_t start_epoch_ns(const HostConfig& config);
 }  // namespace time_env
 
+// net.cpp: IPv4 TCP sockets (the `net` service); SEND and RECV are
+// files::transfer.
+namespace net {
+Work socket(HostState&, Call&);
+Work bind_or_connect(HostState&, Call&);
+Work listen(HostState&, Call&);
+Work accept(HostState&, Call&);
+Work getsockname(HostState&, Call&);
+Work shutdown(HostState&, Call&);
+Work reserved(HostState&, Call&);  // 0x49-0x4F
+}  // namespace net
+
 // control.cpp: NOP, EXIT and service negotiation (negotiation.hpp).
 namespace control {
 Work nop(HostState&, Call&);

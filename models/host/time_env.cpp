@@ -11,6 +11,8 @@ namespace s32::host::time_env {
 
 namespace {
 
+constexpr unsigned __int128 kLatestWakeUpPs = static_cast<unsigned __int128>(1) << 63;
+
 std::int64_t host_realtime_ns() {
   struct timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
@@ -88,6 +90,13 @@ Work time(HostState& h, Call& k) {
     }
     // Sleeping passes simulated time only: the response comes that much later.
     const unsigned __int128 ps = (static_cast<unsigned __int128>(secs) * 1'000'000'000u + nsec) * 1000u;
+    // The platform counts time in 64-bit picoseconds: a wake-up past 2^63 ps
+    // (about 106.7 days, leaving room for the latencies added after it)
+    // would wrap and wake the guest almost at once.
+    if (k.now.sim_ps + ps >= kLatestWakeUpPs) {
+      fail(c, EINVAL);
+      return w;
+    }
     c.latency_cycles = static_cast<std::uint64_t>((ps + k.now.cycle_ps - 1) / k.now.cycle_ps);
     std::memset(buf.at(off), 0, kTimeRecordSize);
     ok(c, 0, kTimeRecordSize);

@@ -159,6 +159,7 @@ const Stats& Platform::run() {
     s.ring = m.ring->stats();
     s.has_ring = true;
   }
+  if (m.backend) s.policy_refused = m.backend->refused();
   const cpu::CpuOutcome& o = m.cpu.outcome();
   s.message = o.message;
   s.stop_reason = cpu::stop_cause_name(o.cause);

@@ -108,7 +108,15 @@ void json_config(std::ostream& out, const Config& c) {
     out << (i ? ", " : "") << json_string(host::service_class_name(static_cast<host::ServiceClass>(i)))
         << ": {\"fixed\": " << k.fixed << ", \"per_byte\": " << k.per_byte << "}";
   }
-  out << "}, \"costs\": {";
+  out << "}, \"policy\": {";
+  const std::pair<const char*, const std::vector<std::string>*> lists[] = {
+      {"allow", &c.host.policy.allow}, {"deny", &c.host.policy.deny}, {"enable", &c.host.policy.enable}};
+  for (std::size_t l = 0; l < 3; ++l) {
+    out << (l ? "], " : "") << json_string(lists[l].first) << ": [";
+    for (std::size_t i = 0; i < lists[l].second->size(); ++i)
+      out << (i ? ", " : "") << json_string((*lists[l].second)[i]);
+  }
+  out << "]}, \"costs\": {";
   bool first = true;
   for (const isa::OpInfo& info : isa::kOpTable) {
     out << (first ? "" : ", ") << json_string(std::string(info.mnemonic)) << ": "
@@ -194,6 +202,15 @@ void write_json(std::ostream& out, const Stats& s, const Config& config) {
     first = false;
   }
   out << "}},\n";
+  std::uint64_t refused = 0;
+  for (const auto& [service, n] : s.policy_refused) refused += n;
+  out << "  \"policy_refused\": {\"total\": " << refused << ", \"by_service\": {";
+  first = true;
+  for (const auto& [service, n] : s.policy_refused) {
+    out << (first ? "" : ", ") << json_string(service) << ": " << n;
+    first = false;
+  }
+  out << "}},\n";
   out << "  \"config\": ";
   json_config(out, config);
   out << "\n}\n";
@@ -227,6 +244,11 @@ void print_summary(std::ostream& out, const Stats& s) {
                 c.instructions ? static_cast<double>(c.cycles) / static_cast<double>(c.instructions) : 0.0,
                 s.sim_time_ns / 1000.0, s.clock_mhz, s.host_seconds, s.host_mips());
   out << buf;
+  if (!s.policy_refused.empty()) {
+    out << "  policy refused";
+    for (const auto& [service, n] : s.policy_refused) out << " " << service << " " << n;
+    out << " requests\n";
+  }
   if (s.has_ring) {
     const std::uint64_t total = s.ring.total_requests();
     const Distribution lat = s.request_latency();

@@ -32,6 +32,7 @@ struct Stats {
   cpu::CpuStats cpu;
   ring::RingStats ring;
   bool has_ring = false;
+  std::map<std::string, std::uint64_t> policy_refused;  // requests the service policy refused, by service
 
   double host_mips() const;
   // Latency from the doorbell to the guest consuming the response, of every

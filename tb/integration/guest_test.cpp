@@ -224,3 +224,24 @@ TEST_F(Guest, UnloadableProgramExits126WithOneLine) {
 }
 
 }  // namespace
+
+// A guest whose file service is denied: every file request answers EACCES
+// (so even its error message on stderr is lost), nothing appears in the
+// sandbox, and the statistics count each refusal.
+TEST_F(Guest, DeniedFileServiceWritesNothingAndIsCounted) {
+  SimRun r;
+  r.program = "examples/file_roundtrip";
+  r.options = {"--deny", "fs"};
+  SimResult res = run(r);
+  EXPECT_EQ(res.status, 1);
+  EXPECT_EQ(res.out, "");
+  EXPECT_TRUE(res.files.empty()) << res.files.begin()->first;
+  EXPECT_EQ(json_field(res.stats, "policy_refused", "total"), 5u);
+  EXPECT_EQ(json_field(res.stats, "by_service", "fs"), 5u);
+  fs::remove_all(dir_);
+
+  r.options = {"--allow", "env,fs"};
+  res = run(r);
+  EXPECT_EQ(res.status, 0) << res.err;
+  EXPECT_EQ(json_field(res.stats, "policy_refused", "total"), 0u);
+}

@@ -94,7 +94,7 @@ void split_argv(int argc, char** argv, const po::options_description& desc, std:
 ParseResult parse_command_line(int argc, char** argv, platform::Config& config, std::ostream& out) {
   std::string config_file, profile = "default", trigger = "hybrid", yield = "wait", root = ".", mode = "fast";
   std::string irq = "off", irq_coalesce = "1,0";
-  std::vector<std::string> env, pass_env, latency, cost;
+  std::vector<std::string> env, pass_env, latency, cost, allow, deny, enable;
   std::string epoch;
   std::string tube_dump, tube_keys, read_direct = "on", host_io = "sync";
   double clock_mhz = 100;
@@ -165,7 +165,14 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
        "off: READ_DIRECT answers EINVAL, as in the public interpreter (the reference profile)")
       ("host-io", po::value(&host_io)->default_value("sync")->value_name("sync|async"),
        "async: a host thread serves requests that may block (files, console, term keys) while "
-       "the simulated CPU goes on; responses are posted at the same cycles as in sync mode");
+       "the simulated CPU goes on; responses are posted at the same cycles as in sync mode")
+      ("allow", po::value(&allow)->composing()->value_name("LIST"),
+       "only these services (fs, time, env, exec, net, term, tube; comma-separated; repeatable); "
+       "a refused request answers EACCES")
+      ("deny", po::value(&deny)->composing()->value_name("LIST"),
+       "refuse these services, whatever --allow says; repeatable")
+      ("enable", po::value(&enable)->composing()->value_name("LIST"),
+       "turn on net and exec, which are off by default; repeatable");
   output.add_options()
       ("quiet,q", "no summary on stderr")
       ("stats-json", po::value(&config.stats_json)->value_name("FILE"), "write statistics as JSON")
@@ -254,6 +261,13 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
       if (std::string e = config.cpu.costs.set(name, static_cast<std::uint32_t>(n)); !e.empty()) throw UsageError(e);
     }
     config.host.root = root;
+    for (const auto& [list, texts] : {std::pair{&config.host.policy.allow, &allow},
+                                      std::pair{&config.host.policy.deny, &deny},
+                                      std::pair{&config.host.policy.enable, &enable}})
+      for (const std::string& t : *texts)
+        if (std::string e = host::Policy::add(*list, t); !e.empty()) throw UsageError(e);
+    for (const std::string& name : config.host.policy.enable)
+      if (name != "net" && name != "exec") throw UsageError("--enable takes net and exec, not '" + name + "'");
     config.host.host_clock = vm.count("host-clock") > 0;
     for (const std::string& kv : env) {
       split_pair(kv, "--env");

@@ -140,6 +140,19 @@ TEST(Options, TubeJournalAndKeysFromOptionsOrEnvironment) {
   unsetenv("S32_TUBE_DUMP_FULL");
 }
 
+TEST(Options, ServicePolicyLists) {
+  const Parsed p = parse({"--allow", "fs,time", "--allow", "env", "--deny", "time", "--enable", "net", "prog.s32x"});
+  ASSERT_FALSE(p.result.exit);
+  EXPECT_EQ(p.config.host.policy.allow, (std::vector<std::string>{"fs", "time", "env"}));
+  EXPECT_EQ(p.config.host.policy.deny, (std::vector<std::string>{"time"}));
+  EXPECT_EQ(p.config.host.policy.enable, (std::vector<std::string>{"net"}));
+  for (const char* bad : {"--allow=disk", "--deny=fs,nope", "--enable=fs"}) {
+    const Parsed q = parse({bad, "prog.s32x"});
+    EXPECT_TRUE(q.result.exit) << bad;
+    EXPECT_EQ(q.result.status, 2) << bad;
+  }
+}
+
 TEST(Options, HelpAndVersionExitZero) {
   const Parsed help = parse({"--help"});
   EXPECT_TRUE(help.result.exit);

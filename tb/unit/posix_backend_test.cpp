@@ -879,6 +879,32 @@ TEST_F(PosixPath, UnlinkRemovesFilesNotDirectories) {
   EXPECT_TRUE(TempTree::exists(in_root("a")));
 }
 
+// Linux answers ENOTDIR for a trailing slash on a link or a file; UNLINK
+// used to remove the link itself.
+TEST_F(PosixPath, TrailingSlashOnALinkOrFileIsEnotdir) {
+  make_file("data", "x");
+  TempTree::make_dir(in_root("dir"));
+  TempTree::make_link("dir", in_root("to_dir"));
+  TempTree::make_link("data", in_root("to_data"));
+  TempTree::make_link("nowhere", in_root("dangling"));
+  for (const char* p : {"to_dir/", "to_data/", "dangling/", "data/"}) {
+    EXPECT_TRUE(FailsWith(with_path(kUnlink, p), kENOTDIR)) << p;
+    EXPECT_TRUE(FailsWith(with_path(kRmdir, p), kENOTDIR)) << p;
+    put(kPathAt, std::string(p) + '\0' + "moved" + '\0');
+    EXPECT_TRUE(FailsWith(run(kRename, static_cast<std::uint32_t>(std::strlen(p) + 1),
+                              static_cast<std::uint32_t>(std::strlen(p) + 7), kPathAt),
+                          kENOTDIR))
+        << p;
+  }
+  for (const char* l : {"to_dir", "to_data", "dangling"}) EXPECT_TRUE(TempTree::is_link(in_root(l))) << l;
+  EXPECT_TRUE(TempTree::exists(in_root("data")));
+  EXPECT_FALSE(TempTree::exists(in_root("moved")));
+  // A directory keeps its own answers: UNLINK is EISDIR, RMDIR removes it.
+  EXPECT_TRUE(FailsWith(with_path(kUnlink, "dir/"), kEISDIR));
+  EXPECT_TRUE(Answers(with_path(kRmdir, "dir/"), 0, 0));
+  EXPECT_FALSE(TempTree::exists(in_root("dir")));
+}
+
 TEST_F(PosixPath, AccessChecksExistenceAndPermission) {
   make_file("data", "x");
   ASSERT_EQ(::chmod(in_root("data").c_str(), 0644), 0);
@@ -1158,12 +1184,39 @@ TEST_F(PosixTime, SleepOnlyAddsLatencyAndZeroesTheRecord) {
   EXPECT_EQ(run(kSleep, 0, 16, 0x3000, now).latency_cycles, 1u + kTimeCycles);
   fill(0x3000, 16, 0);
   EXPECT_EQ(run(kSleep, 0, 16, 0x3000, now).latency_cycles, kTimeCycles);
-  // Long sleeps work in whole seconds too (here one cycle per second).
-  put_u32(0x3000, 1'000'000'000);
+  // Long sleeps work in whole seconds too (here one cycle per second):
+  // 100 days.
+  put_u32(0x3000, 8'640'000);
   now.cycle_ps = 1'000'000'000'000;
   c = run(kSleep, 0, 16, 0x3000, now);
   EXPECT_TRUE(Answers(c, 0, kTimeRecordSize));
-  EXPECT_EQ(c.latency_cycles, 1'000'000'000u + kTimeCycles);
+  EXPECT_EQ(c.latency_cycles, 8'640'000u + kTimeCycles);
+}
+
+// Simulated time is 64-bit picoseconds: a wake-up past 2^63 ps used to
+// wrap in the device (a 213-day SLEEP returned after 16 us). It is refused.
+TEST_F(PosixTime, SleepPastTheClockRangeIsEinvalNeverWrapped) {
+  HostTime now;
+  now.cycle_ps = 10'000;
+  const auto sleep_for = [&](std::uint64_t secs, std::uint32_t nsec) {
+    put_u32(0x3000, static_cast<std::uint32_t>(secs));
+    put_u32(0x3004, static_cast<std::uint32_t>(secs >> 32));
+    put_u32(0x3008, nsec);
+    put_u32(0x300C, 0);
+    return run(kSleep, 0, 16, 0x3000, now);
+  };
+  EXPECT_TRUE(FailsWith(sleep_for(213ull * 86'400, 0), kEINVAL));
+  EXPECT_TRUE(FailsWith(sleep_for(1'000'000'000, 0), kEINVAL));
+  EXPECT_EQ(u32(0x3000), 1'000'000'000u);  // the record is left as it was
+  // 2^63 ps = 9,223,372.036854775808 s: the last nanosecond before it fits.
+  Completion c = sleep_for(9'223'372, 36'854'775);
+  EXPECT_TRUE(Answers(c, 0, kTimeRecordSize));
+  EXPECT_EQ(c.latency_cycles, 922'337'203'685'478ull + kTimeCycles);
+  EXPECT_TRUE(FailsWith(sleep_for(9'223'372, 36'854'776), kEINVAL));
+  // The limit is on the wake-up instant, so it counts the time already gone.
+  now.sim_ps = std::uint64_t{1} << 62;
+  EXPECT_TRUE(FailsWith(sleep_for(5'000'000, 0), kEINVAL));
+  EXPECT_TRUE(Answers(sleep_for(4'000'000, 0), 0, kTimeRecordSize));
 }
 
 TEST_F(PosixTime, SleepRejectsBadDurations) {
@@ -1337,7 +1390,7 @@ TEST_F(PosixControl, ExitStopsWithTheExitCode) {
 
 TEST_F(PosixControl, UnknownOpcodesAreEnosys) {
   // 0x80-0xEF belong to negotiated services (services_test.cpp).
-  for (std::uint32_t op : {0x08u, 0x0Eu, 0x0Fu, 0x10u, 0x2Cu, 0x32u, 0x34u, 0x40u, 0x48u, 0x65u, 0x7Fu, 0xF5u,
+  for (std::uint32_t op : {0x08u, 0x0Eu, 0x0Fu, 0x2Cu, 0x32u, 0x34u, 0x65u, 0x7Fu, 0xF5u,
                            0x100u, 0xFFFFFFFFu}) {
     SCOPED_TRACE(op);
     const Completion c = run(op, 1, 4, 0);
@@ -1673,3 +1726,223 @@ TEST_F(PosixSandbox, TheRootItselfCannotBeRemoved) {
 }
 
 }  // namespace
+
+namespace {
+
+// The guest's console on regular host files, as when the user redirects
+// s32sim's stdout and stderr to files.
+class PosixHostStreams : public PosixTest {
+ protected:
+  PosixHostStreams() {
+    for (int i = 0; i < 3; ++i) {
+      files_[i] = tree_.in_outside("stream" + std::to_string(i));
+      TempTree::write_file(files_[i], "host stream " + std::to_string(i) + "\n");
+      fds_[i] = ::open(files_[i].c_str(), (i == 0 ? O_RDONLY : O_WRONLY | O_APPEND) | O_CLOEXEC);
+      if (fds_[i] < 0) ADD_FAILURE() << "open " << files_[i] << ": " << std::strerror(errno);
+    }
+    backend_.reset();
+    console_ = std::make_unique<Console>(fds_[0], fds_[1], fds_[2]);
+    start(config());
+  }
+  ~PosixHostStreams() override {
+    backend_.reset();
+    console_.reset();
+    for (int fd : fds_) ::close(fd);
+  }
+  std::string files_[3];
+  int fds_[3] = {-1, -1, -1};
+};
+
+}  // namespace
+
+// A guest FTRUNCATE or SEEK on fds 0-2 used to act on the host file the
+// stream was redirected to (stdout grew to a sparse 1 GiB).
+TEST_F(PosixHostStreams, SeekAndFtruncateNeverTouchTheHostStreams) {
+  for (std::uint32_t fd = 0; fd < 3; ++fd) {
+    EXPECT_TRUE(FailsWith(seek(fd, 0, 0), kESPIPE)) << fd;
+    EXPECT_TRUE(FailsWith(seek(fd, 2, 100), kESPIPE)) << fd;
+    put_u32(kSeekAt, 1u << 30);
+    EXPECT_TRUE(FailsWith(run(kFtruncate, fd, 4, kSeekAt), kEINVAL)) << fd;
+    put_u32(kSeekAt, 0);
+    EXPECT_TRUE(FailsWith(run(kFtruncate, fd, 4, kSeekAt), kEINVAL)) << fd;
+  }
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(TempTree::read_file(files_[i]), "host stream " + std::to_string(i) + "\n") << files_[i];
+  EXPECT_EQ(::lseek(fds_[0], 0, SEEK_CUR), 0);
+  // A guest file that takes slot 1 after the guest closes stdout is its own.
+  EXPECT_TRUE(Answers(run(kClose, 1, 0, 0), 0, 0));
+  EXPECT_EQ(open_fd("mine", 0x02 | 0x08), 1u);
+  EXPECT_TRUE(Answers(write_fd(1, "abcdef"), 6, 6));
+  EXPECT_TRUE(Answers(seek(1, 0, 2), 2, 0));
+  put_u32(kSeekAt, 3);
+  EXPECT_TRUE(Answers(run(kFtruncate, 1, 4, kSeekAt), 0, 0));
+  EXPECT_EQ(TempTree::read_file(in_root("mine")), "abc");
+}
+
+// The service policy (services.md §1, EACCES where the public emulator says
+// EINVAL): a refused request does nothing, costs the control latency and is
+// counted by service.
+TEST_F(PosixControl, NetAndExecAreRefusedUntilEnabled) {
+  for (std::uint32_t op : {0x10u, 0x40u, 0x46u, 0x48u, 0x4Fu}) {
+    SCOPED_TRACE(op);
+    const Completion c = run(op, 1, 4, 0);
+    EXPECT_TRUE(FailsWith(c, kEACCES));
+    EXPECT_EQ(c.latency_cycles, kControlCycles);
+  }
+  EXPECT_EQ(backend_->refused(), (std::map<std::string, std::uint64_t>{{"exec", 1}, {"net", 4}}));
+  HostConfig cfg = config();
+  cfg.policy.enable = {"net", "exec"};
+  start(cfg);
+  // Enabled, they reach their handlers (EXEC is not served yet).
+  EXPECT_TRUE(FailsWith(run(0x10, 1, 4, 0), kENOSYS));
+  EXPECT_TRUE(FailsWith(run(0x40, 1, 4, 0), 97));  // family 1: EAFNOSUPPORT
+  EXPECT_TRUE(backend_->refused().empty());
+  // A deny wins over an enable.
+  cfg.policy.deny = {"net"};
+  start(cfg);
+  EXPECT_TRUE(FailsWith(run(0x40, 1, 4, 0), kEACCES));
+  EXPECT_TRUE(FailsWith(run(0x10, 1, 4, 0), kENOSYS));
+}
+
+TEST_F(PosixControl, DeniedFsTouchesNothingButPutcharStillPrints) {
+  HostConfig cfg = config();
+  cfg.policy.deny = {"fs"};
+  start(cfg);
+  EXPECT_TRUE(FailsWith(with_path(kOpen, "canary", 0x02 | 0x08), kEACCES));
+  EXPECT_TRUE(FailsWith(with_path(kMkdir, "canary_dir"), kEACCES));
+  EXPECT_TRUE(FailsWith(write_fd(1, "lost"), kEACCES));
+  put(kDataAt, "!");
+  EXPECT_TRUE(Answers(run(kPutchar, 0, 1, kDataAt), 0, 0));
+  EXPECT_EQ(out(), "!");
+  EXPECT_FALSE(TempTree::exists(in_root("canary")));
+  EXPECT_FALSE(TempTree::exists(in_root("canary_dir")));
+  EXPECT_EQ(backend_->refused(), (std::map<std::string, std::uint64_t>{{"fs", 3}}));
+}
+
+TEST_F(PosixControl, AnAllowListRefusesEveryGatedServiceItLeavesOut) {
+  HostConfig cfg = config();
+  cfg.policy.allow = {"time"};
+  start(cfg);
+  EXPECT_TRUE(Answers(run(kGettime, 0, 16, kRecordAt), 0, kTimeRecordSize));
+  EXPECT_TRUE(FailsWith(run(kArgsInfo, 0, 16, kRecordAt), kEACCES));
+  EXPECT_TRUE(FailsWith(with_path(kStat, "x", kStatusErr), kEACCES));
+  // Never gated: NOP, EXIT, negotiation, unassigned codes.
+  EXPECT_TRUE(Answers(run(kNop, 0, 0, 0), 0, 0));
+  EXPECT_TRUE(FailsWith(run(0x08, 0, 0, 0), kENOSYS));
+  EXPECT_EQ(run(kSvcVersion, 0, 0, 0).status, 1u);
+  // Even an allow list naming them leaves net and exec to --enable.
+  cfg.policy.allow = {"net", "exec"};
+  start(cfg);
+  EXPECT_TRUE(FailsWith(run(0x40, 1, 4, 0), kEACCES));
+  EXPECT_TRUE(FailsWith(run(0x10, 1, 4, 0), kEACCES));
+}
+
+TEST(Policy, ListsAreCommaSeparatedServiceNames) {
+  std::vector<std::string> list;
+  EXPECT_EQ(Policy::add(list, "fs,,time,"), "");
+  EXPECT_EQ(Policy::add(list, ""), "");
+  EXPECT_EQ(list, (std::vector<std::string>{"fs", "time"}));
+  EXPECT_NE(Policy::add(list, "fs,disk"), "");
+  EXPECT_EQ(Policy::service_of(0x03), std::string("fs"));
+  EXPECT_EQ(Policy::service_of(0x2B), std::string("fs"));
+  EXPECT_EQ(Policy::service_of(0x35), std::string("time"));
+  EXPECT_EQ(Policy::service_of(0x64), std::string("env"));
+  for (std::uint32_t op : {0x00u, 0x01u, 0x02u, 0x08u, 0x09u, 0x0Eu, 0x2Cu, 0x50u, 0x80u, 0xF0u, 0x100u})
+    EXPECT_EQ(Policy::service_of(op), nullptr) << op;
+}
+
+namespace {
+
+// Sockets enabled; addresses are the 8-byte records of services.md §4.
+class PosixNet : public PosixTest {
+ protected:
+  PosixNet() {
+    HostConfig cfg = config();
+    cfg.policy.enable = {"net"};
+    start(cfg);
+  }
+  void put_addr(std::uint32_t off, std::uint32_t addr, std::uint16_t port, std::uint16_t family = 2) {
+    put_u32(off, addr);
+    std::memcpy(bytes_.data() + off + 4, &port, 2);
+    std::memcpy(bytes_.data() + off + 6, &family, 2);
+  }
+  std::uint16_t port_at(std::uint32_t off) const {
+    std::uint16_t p;
+    std::memcpy(&p, bytes_.data() + off + 4, 2);
+    return p;
+  }
+  std::uint32_t tcp_socket() {
+    const Completion c = run(kSocket, 2 | 1 << 8 | 6 << 16, 0, 0);
+    EXPECT_NE(c.status, kStatusErr) << describe(c);
+    return c.status;
+  }
+};
+
+}  // namespace
+
+TEST_F(PosixNet, SocketChecksFamilyTypeAndProtocol) {
+  constexpr std::uint32_t kEAFNOSUPPORT = 97, kEPROTONOSUPPORT = 93;
+  EXPECT_TRUE(FailsWith(run(kSocket, 10 | 1 << 8, 0, 0), kEAFNOSUPPORT));
+  EXPECT_TRUE(FailsWith(run(kSocket, 2 | 2 << 8, 0, 0), kEPROTONOSUPPORT));
+  EXPECT_TRUE(FailsWith(run(kSocket, 2 | 1 << 8 | 17 << 16, 0, 0), kEPROTONOSUPPORT));
+  // The lowest free slot, shared with files; bits 24-31 are ignored.
+  EXPECT_TRUE(Answers(run(kSocket, 2 | 1 << 8 | 0xAB000000u, 0, 0), 3, 0));
+  EXPECT_EQ(open_fd("f", 0x02 | 0x08), 4u);
+  for (std::uint32_t op = 0x49; op <= 0x4F; ++op) EXPECT_TRUE(FailsWith(run(op, 3, 8, 0), kEINVAL)) << op;
+  EXPECT_TRUE(FailsWith(run(kListen, 99, 1, 0), kEBADF));
+  // A file is no socket: the host says so.
+  EXPECT_TRUE(FailsWith(run(kListen, 4, 1, 0), 88));  // ENOTSOCK
+  put_addr(0x500, 0x7F000001, 0, 1);
+  EXPECT_TRUE(FailsWith(run(kBind, 3, 8, 0x500), kEAFNOSUPPORT));
+  EXPECT_TRUE(FailsWith(run(kBind, 3, 7, 0x500), kEINVAL));
+  EXPECT_TRUE(FailsWith(run(kBind, 3, 8, kDataBufferSize - 7), kEINVAL));
+  EXPECT_TRUE(FailsWith(run(kShutdown, 3, 3, 0), kEINVAL));
+}
+
+// One process is both ends on 127.0.0.1: the kernel completes the
+// connection into the listen backlog before ACCEPT is asked.
+TEST_F(PosixNet, LoopbackConnectionCarriesBytesBothWays) {
+  const std::uint32_t server = tcp_socket();
+  put_addr(0x500, 0x7F000001, 0);
+  EXPECT_TRUE(Answers(run(kBind, server, 8, 0x500), 0, 0));
+  EXPECT_TRUE(Answers(run(kListen, server, 0, 0), 0, 0));
+  fill(0x600, 8);
+  EXPECT_TRUE(Answers(run(kGetsockname, server, 0, 0x600), 0, 8));
+  EXPECT_EQ(u32(0x600), 0x7F000001u);
+  const std::uint16_t port = port_at(0x600);
+  EXPECT_NE(port, 0);
+  EXPECT_EQ(u32(0x604) >> 16, 2u);
+
+  const std::uint32_t client = tcp_socket();
+  put_addr(0x500, 0x7F000001, port);
+  EXPECT_TRUE(Answers(run(kConnect, client, 8, 0x500), 0, 0));
+  fill(0x700, 8);
+  const Completion a = run(kAccept, server, 0, 0x700);
+  ASSERT_NE(a.status, kStatusErr) << describe(a);
+  EXPECT_EQ(a.length, 8u);
+  const std::uint32_t conn = a.status;
+  EXPECT_EQ(u32(0x700), 0x7F000001u);
+  run(kGetsockname, client, 0, 0x600);
+  EXPECT_EQ(port_at(0x700), port_at(0x600));  // the peer ACCEPT names is the client
+
+  put(kDataAt, "hello over tcp");
+  EXPECT_TRUE(Answers(run(kSend, client, 14, kDataAt), 14, 14));
+  fill(kDataAt, 64);
+  EXPECT_TRUE(Answers(run(kRecv, conn, 64, kDataAt), 14, 14));
+  EXPECT_EQ(get(kDataAt, 14), "hello over tcp");
+  EXPECT_EQ(write_fd(conn, "back").status, 4u);  // plain WRITE/READ serve sockets too
+  EXPECT_EQ(read_fd(client, 64), "back");
+
+  // SHUTDOWN WR: the other end reads end of file.
+  EXPECT_TRUE(Answers(run(kShutdown, client, 1, 0), 0, 0));
+  EXPECT_TRUE(Answers(run(kRecv, conn, 64, kDataAt), 0, 0));
+  // A write to a closed peer is EPIPE, never SIGPIPE for the simulator.
+  EXPECT_TRUE(Answers(close_fd(client), 0, 0));
+  Completion w;
+  for (int i = 0; i < 50 && w.status != kStatusErr; ++i) w = run(kSend, conn, 14, kDataAt);
+  EXPECT_TRUE(w.status == kStatusErr && (w.length == 32 || w.length == 104)) << describe(w);  // EPIPE, ECONNRESET
+  // net denied: SEND is refused even where WRITE would work.
+  HostConfig cfg = config();
+  start(cfg);
+  EXPECT_TRUE(FailsWith(run(kSend, 1, 1, kDataAt), kEACCES));
+}

@@ -122,6 +122,19 @@ TEST_F(ServicesTest, GrantsRangesFrom0x80InOrderAndNeverReusesThem) {
   ::close(null_fd);
 }
 
+// The policy (--deny tube) is asked at REQUEST and QUERY by name.
+TEST_F(ServicesTest, TheHostPolicyRefusesServicesByName) {
+  HostConfig c;
+  c.policy.deny = {"tube"};
+  start(-1, -1, c);
+  named(kSvcRequest, "tube");
+  EXPECT_EQ(u32(0), 1u) << "DENIED";
+  named(kSvcQuery, "tube");
+  EXPECT_EQ(u32(0), 1u);
+  named(kSvcQuery, "term");
+  EXPECT_EQ(u32(0), 0u);
+}
+
 TEST_F(ServicesTest, QueryListVersionAndBadNames) {
   start(-1, -1);
   EXPECT_EQ(named(kSvcQuery, "tube").length, 4u);
