@@ -13,11 +13,17 @@ constexpr std::size_t kBufferSize = 4096;
 Console::~Console() { flush(); }
 
 void Console::put(std::uint8_t byte) {
-  buffer_.push_back(static_cast<char>(byte));
-  if (buffer_.size() >= kBufferSize) flush();
+  bool full;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    buffer_.push_back(static_cast<char>(byte));
+    full = buffer_.size() >= kBufferSize;
+  }
+  if (full) flush();
 }
 
 bool Console::flush() {
+  std::lock_guard<std::mutex> lock(mutex_);
   std::size_t done = 0;
   while (done < buffer_.size()) {
     const ssize_t n = ::write(out_, buffer_.data() + done, buffer_.size() - done);

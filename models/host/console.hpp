@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <string>
 
 namespace s32::host {
@@ -30,6 +31,7 @@ class Console {
 
  private:
   int in_, out_, err_;
+  std::mutex mutex_;  // DEBUG bytes come from the CPU while a host thread may flush
   std::string buffer_;
 };
 

@@ -110,6 +110,10 @@ Work transfer(HostState& h, Call& k) {
 Work read_direct(HostState& h, Call& k) {
   const Request& req = k.req;
   Completion& c = k.c;
+  if (!h.config.read_direct) {
+    fail(c, EINVAL);
+    return {ServiceClass::File, 0};
+  }
   Slot* s = h.fds.get(req.status, Slot::Kind::File, c);
   if (!s) return {ServiceClass::File, 0};
   if (req.length == 0) {

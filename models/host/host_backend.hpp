@@ -1,7 +1,8 @@
 // The host side of the ring: given one request descriptor and the data
 // buffer, do the work and say what to answer and how long it took in the
 // model. Backends know nothing of buses or SystemC: the device hands them
-// its data buffer and, for READ_DIRECT, a way to write guest memory.
+// its data buffer and, for READ_DIRECT and display lists, a way to reach
+// guest memory.
 #pragma once
 
 #include <cstdint>
@@ -36,12 +37,13 @@ class DataBuffer {
   std::uint32_t size_;
 };
 
-// Guest RAM as a DMA engine sees it: writes that may fail (unmapped or
-// read-only memory) and that take time.
+// Guest RAM as a DMA engine sees it: reads and writes that may fail
+// (unmapped or read-only memory) and that take time.
 class GuestMemory {
  public:
   virtual ~GuestMemory() = default;
   virtual bool write(std::uint32_t addr, const std::uint8_t* data, std::uint32_t length) = 0;
+  virtual bool read(std::uint32_t addr, std::uint8_t* data, std::uint32_t length) = 0;
 };
 
 // Simulated time when the device starts serving the request.
@@ -64,6 +66,11 @@ class HostBackend {
   virtual Completion execute(const Request& req, DataBuffer& buf, GuestMemory& mem, const HostTime& now) = 0;
   // Flushes buffered console output (end of run, before a fault report).
   virtual void flush() {}
+  // Whether serving `req` may block the host or take long (asynchronous
+  // host I/O gives it to a host thread; it must not touch guest memory).
+  virtual bool may_block(const Request&) const { return false; }
+  // A lower bound of the modelled latency of `req`, known before serving it.
+  virtual std::uint64_t latency_floor(const Request&) const { return 0; }
 };
 
 }  // namespace s32::host

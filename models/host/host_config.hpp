@@ -9,6 +9,7 @@
 
 #include "host/latency_model.hpp"
 #include "host/policy.hpp"
+#include "host/tube_service.hpp"
 
 namespace s32::host {
 
@@ -20,6 +21,10 @@ struct HostConfig {
   bool host_clock = false;             // GETTIME reads the host's real-time clock instead
   LatencyModel latency;
   Policy policy;  // which services the guest may use
+
+  // Negotiable services and the public interpreter's READ_DIRECT.
+  TubeConfig tube;
+  bool read_direct = true;  // false: READ_DIRECT answers EINVAL, as in the public interpreter
 };
 
 }  // namespace s32::host

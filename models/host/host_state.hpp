@@ -1,7 +1,7 @@
 // What the service families share: the configuration, the console, the
 // sandbox, the fd table, and the blobs and clock fixed at start. Each
 // family's handlers (files.cpp, console_service.cpp, time_env.cpp,
-// control.cpp) read and change it; PosixBackend owns it.
+// control.cpp, and the negotiated term and tube) read and change it; PosixBackend owns it.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +10,7 @@
 #include "host/console.hpp"
 #include "host/fd_table.hpp"
 #include "host/host_config.hpp"
+#include "host/negotiation.hpp"
 #include "host/sandbox.hpp"
 
 namespace s32::host {
@@ -27,6 +28,7 @@ struct HostState {
   FdTable fds;
   std::string args_blob, env_blob;
   std::int64_t epoch_ns = 0;
+  Services services;  // last: its sessions use the console, and are released first
 };
 
 }  // namespace s32::host

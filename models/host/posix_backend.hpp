@@ -27,6 +27,8 @@ class PosixBackend : public HostBackend {
 
   Completion execute(const Request& req, DataBuffer& buf, GuestMemory& mem, const HostTime& now) override;
   void flush() override;
+  bool may_block(const Request& req) const override;
+  std::uint64_t latency_floor(const Request& req) const override;
 
   const Sandbox& sandbox() const { return state_.sandbox; }
   // Requests the policy refused, by service name.

@@ -59,11 +59,14 @@ Work shutdown(HostState&, Call&);
 Work reserved(HostState&, Call&);  // 0x49-0x4F
 }  // namespace net
 
-// control.cpp: NOP, EXIT and service negotiation.
+// control.cpp: NOP, EXIT and service negotiation (negotiation.hpp).
 namespace control {
 Work nop(HostState&, Call&);
 Work exit(HostState&, Call&);
 Work service(HostState&, Call&);  // SVC_REQUEST ... SVC_VERSION
+// Any opcode without a handler: a granted service's (term, tube), else
+// EINVAL in 0x80-0xEF and ENOSYS elsewhere.
+Work negotiated(HostState&, Call&);
 }  // namespace control
 
 // The handler of `opcode`, or nullptr for an opcode nobody serves.

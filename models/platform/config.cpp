@@ -20,6 +20,7 @@ std::string apply_profile(Config& config, const std::string& name) {
     config.cpu.yield = cpu::YieldMode::Spin;
     config.cpu.costs.set("yield", 1);
     config.host.latency = host::LatencyModel::zero();
+    config.host.read_direct = false;
     return {};
   }
   return "unknown profile '" + name + "' (default, reference)";
@@ -102,6 +103,10 @@ std::vector<Setting> settings(const Config& c) {
   add_items("host", "env", K::Map, std::move(env), false);
   if (c.host.epoch_ns) add("host", "epoch", K::Text, epoch_seconds(*c.host.epoch_ns));
   add("host", "host-clock", K::Bool, flag(c.host.host_clock));
+  add("host", "read-direct", K::Text, c.host.read_direct ? "on" : "off");
+  add("host", "host-io", K::Text, c.ring.async_host ? "async" : "sync");
+  if (!c.host.tube.dump_dir.empty()) add("host", "tube-dump", K::Text, c.host.tube.dump_dir);
+  if (!c.host.tube.keys_file.empty()) add("host", "tube-keys", K::Text, c.host.tube.keys_file);
   for (const auto& [key, list] : {std::pair{"allow", &c.host.policy.allow}, std::pair{"deny", &c.host.policy.deny},
                                   std::pair{"enable", &c.host.policy.enable}}) {
     std::vector<std::pair<std::string, std::string>> names;

@@ -45,7 +45,8 @@ struct Config {
 
 // Applies a named profile on top of `config`: "default" changes nothing;
 // "reference" reproduces the public interpreter (process at YIELD/HALT
-// only, zero device and host latency, YIELD costing 1 cycle). Returns an
+// only, zero device and host latency, YIELD costing 1 cycle, READ_DIRECT
+// answering EINVAL). Returns an
 // error message, empty on success.
 std::string apply_profile(Config& config, const std::string& name);
 

@@ -170,6 +170,7 @@ struct Platform::Impl {
       config.host.argv.clear();
       config.host.argv.push_back(config.program);
       config.host.argv.insert(config.host.argv.end(), config.guest_args.begin(), config.guest_args.end());
+      config.host.tube.code_limit = image.code_limit;
       backend = std::make_unique<host::PosixBackend>(config.host, console);
       ring = std::make_unique<ring::RingDevice>("ring", config.ring, clock, *backend);
       ring->dma.bind(bus.targets_side);
@@ -199,6 +200,7 @@ const Stats& Platform::run() {
   Impl& m = *impl_;
   const auto t0 = std::chrono::steady_clock::now();
   if (!m.external_stop.signal()) sc_core::sc_start();
+  if (m.ring) m.ring->finish_host_io();
   const auto t1 = std::chrono::steady_clock::now();
   if (m.backend) m.backend->flush();
   m.console.flush();

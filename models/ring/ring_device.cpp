@@ -33,6 +33,7 @@ RingDevice::RingDevice(sc_core::sc_module_name name, const RingConfig& config, c
   socket.register_transport_dbg(this, &RingDevice::transport_dbg);
   req_record_.fill(-1);
   resp_record_.fill(-1);
+  if (config_.async_host) host_thread_ = std::make_unique<host::HostThread>();
   SC_HAS_PROCESS(RingDevice);
   SC_THREAD(worker);
   SC_METHOD(irq_timeout);
@@ -409,16 +410,34 @@ RingDevice::Served RingDevice::execute(const host::Request& req, std::uint64_t s
   host::DataBuffer buf(&window_[kDataBuffer], host::kDataBufferSize);
   dma_delay_ = sc_core::SC_ZERO_TIME;
   const host::HostTime t{clock_.falling_ps(start), clock_.period_ps()};
-  const host::Completion c = backend_.execute(req, buf, *this, t);
+  if (host_thread_ && backend_.may_block(req)) {
+    // The host works while the simulation runs up to the earliest the
+    // response could be due; there it waits for the host in wall time, so
+    // the response is posted exactly when sync mode would post it.
+    host_thread_->start([this, req, buf, t]() mutable { host_result_ = backend_.execute(req, buf, *this, t); });
+    wait_until(start + backend_.latency_floor(req));
+    host_thread_->wait();
+  } else {
+    host_result_ = backend_.execute(req, buf, *this, t);
+  }
+  const host::Completion& c = host_result_;
   if (!c.protocol_warning.empty()) warn(start, "payload-range", c.protocol_warning);
   return {c.length, c.status, c.latency_cycles + clock_.cycles_in(dma_delay_), c.exit};
 }
 
 bool RingDevice::write(std::uint32_t addr, const std::uint8_t* data, std::uint32_t length) {
+  return dma_transfer(tlm::TLM_WRITE_COMMAND, addr, const_cast<std::uint8_t*>(data), length);
+}
+
+bool RingDevice::read(std::uint32_t addr, std::uint8_t* data, std::uint32_t length) {
+  return dma_transfer(tlm::TLM_READ_COMMAND, addr, data, length);
+}
+
+bool RingDevice::dma_transfer(tlm::tlm_command cmd, std::uint32_t addr, std::uint8_t* data, std::uint32_t length) {
   tlm::tlm_generic_payload gp;
-  gp.set_command(tlm::TLM_WRITE_COMMAND);
+  gp.set_command(cmd);
   gp.set_address(addr);
-  gp.set_data_ptr(const_cast<std::uint8_t*>(data));
+  gp.set_data_ptr(data);
   gp.set_data_length(length);
   gp.set_streaming_width(length);
   gp.set_byte_enable_ptr(nullptr);

@@ -21,6 +21,7 @@
 #include <functional>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +33,7 @@
 
 #include "cpu/guest_sync_if.hpp"
 #include "host/host_backend.hpp"
+#include "host/host_thread.hpp"
 #include "interconnect/cycle_time.hpp"
 #include "ring/ring_layout.hpp"
 #include "trace/probe.hpp"
@@ -64,6 +66,7 @@ struct RingConfig {
   IrqConfig irq;
   std::uint64_t access_cycles = 3;  // latency of a register/ring/buffer access
   bool strict = false;              // stop the run at the first protocol violation
+  bool async_host = false;  // a host thread serves requests that may block (--host-io async)
 };
 
 struct ProtocolWarning {
@@ -115,7 +118,7 @@ struct RingStats {
 class RingDevice : public sc_core::sc_module, public cpu::GuestSyncIf, private host::GuestMemory {
  public:
   tlm_utils::simple_target_socket<RingDevice> socket;  // the 64 KiB window
-  tlm_utils::simple_initiator_socket<RingDevice> dma;  // READ_DIRECT into guest RAM
+  tlm_utils::simple_initiator_socket<RingDevice> dma;  // READ_DIRECT, display lists
 
   RingDevice(sc_core::sc_module_name name, const RingConfig& config, const interconnect::CycleTime& clock,
              host::HostBackend& backend);
@@ -133,6 +136,9 @@ class RingDevice : public sc_core::sc_module, public cpu::GuestSyncIf, private h
   void on_publish(std::function<void(const RequestRecord&)> callback) { on_publish_ = std::move(callback); }
 
   const RingStats& stats() const { return stats_; }
+  // Ends asynchronous host work (the host thread is joined); call after
+  // the simulation, before the backend is flushed.
+  void finish_host_io() { host_thread_.reset(); }
   bool violated() const { return config_.strict && !stats_.warnings.empty(); }
 
   // GuestSyncIf
@@ -174,6 +180,8 @@ class RingDevice : public sc_core::sc_module, public cpu::GuestSyncIf, private h
   void wait_until(std::uint64_t stamp);
 
   bool write(std::uint32_t addr, const std::uint8_t* data, std::uint32_t length) override;
+  bool read(std::uint32_t addr, std::uint8_t* data, std::uint32_t length) override;
+  bool dma_transfer(tlm::tlm_command cmd, std::uint32_t addr, std::uint8_t* data, std::uint32_t length);
 
   RingConfig config_;
   interconnect::CycleTime clock_;
@@ -197,6 +205,8 @@ class RingDevice : public sc_core::sc_module, public cpu::GuestSyncIf, private h
   std::uint32_t limit_ = 0;  // yield-triggered service stops at this REQ_HEAD
   std::optional<std::uint32_t> exit_status_;
   sc_core::sc_time dma_delay_;
+  std::unique_ptr<host::HostThread> host_thread_;  // asynchronous host I/O only
+  host::Completion host_result_;  // what the host thread left (a member: a run may end while it works)
 
   // Monitor and statistics state.
   std::array<std::optional<std::uint64_t>, kRingEntries> slot_written_{};  // first write since published

@@ -5,7 +5,8 @@
 // configuration and a short YIELD timeout, each in six ways: fast with the
 // default quantum, with a quantum of 1 and of 37 (quanta ending at odd
 // cycles, between device edges), fast with traces in a window and from a
-// symbol trigger, and cycle-stepped. All must agree on
+// symbol trigger, cycle-stepped, and with asynchronous host I/O
+// (--host-io async). All must agree on
 // the guest's output and exit status, on every timing statistic and, byte
 // for byte, on the per-request log.
 #include <gtest/gtest.h>
@@ -107,6 +108,8 @@ const std::vector<Mode> kModes = {
     {"fast_traced_symbol",
      {"--mode", "fast", "--quantum", "37", "--trace-start-at", "_start", "--trace-to", "3000", "--trace-insn",
       "insn.txt"}},
+    // A host thread serves the requests that may block: same cycles.
+    {"fast_async", {"--mode", "fast", "--host-io", "async"}},
 };
 
 // What must not depend on the mode.

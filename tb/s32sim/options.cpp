@@ -258,6 +258,22 @@ void fill_config(const po::variables_map& vm, platform::Config& config) {
         if (std::string e = host::Policy::add(*list, t); !e.empty()) throw UsageError(name, e);
   for (const std::string& name : config.host.policy.enable)
     if (name != "net" && name != "exec") throw UsageError("enable", "takes net and exec, not '" + name + "'");
+  {
+    const std::string rd = text("read-direct");
+    if (rd != "on" && rd != "off") throw UsageError("read-direct", "want on or off, got '" + rd + "'");
+    if (given("read-direct")) config.host.read_direct = rd == "on";
+    const std::string io = text("host-io");
+    if (io != "sync" && io != "async") throw UsageError("host-io", "want sync or async, got '" + io + "'");
+    config.ring.async_host = io == "async";
+    const auto option_or_env = [&](const char* name, const char* var) {
+      if (vm.count(name)) return text(name);
+      const char* v = std::getenv(var);
+      return std::string(v ? v : "");
+    };
+    config.host.tube.dump_dir = option_or_env("tube-dump", "S32_TUBE_DUMP");
+    config.host.tube.dump_full = std::getenv("S32_TUBE_DUMP_FULL") != nullptr;
+    config.host.tube.keys_file = option_or_env("tube-keys", "S32_TUBE_KEYS");
+  }
   config.host.host_clock = flag("host-clock");
   if (vm.count("env"))
     for (const std::string& kv : vm["env"].as<std::vector<std::string>>()) {
@@ -375,7 +391,7 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
        "repeats the run")
       ("profile", po::value<std::string>()->default_value("default")->value_name("NAME"),
        "default, or reference: behave like the public interpreter (process at YIELD/HALT only, "
-       "zero host latency, YIELD costs 1 cycle); later options refine it")
+       "zero host latency, YIELD costs 1 cycle, READ_DIRECT off); later options refine it")
       ("mode", po::value<std::string>()->default_value("fast")->value_name("MODE"),
        "fast: temporal decoupling and DMI; cycle: the CPU steps edge by edge (slower; "
        "every traced value moves on real cycles). Both give the same instructions, cycles, request "
@@ -422,6 +438,16 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
       ("latency", po::value<std::vector<std::string>>()->composing()->value_name("CLASS=C[+B]"),
        "host latency of a service class: C cycles plus B per byte; classes console (default "
        "400+2), file (2000+1), time (200), env (200+1), control (50); repeatable")
+      ("read-direct", po::value<std::string>()->default_value("on")->value_name("on|off"),
+       "off: READ_DIRECT answers EINVAL, as in the public interpreter (the reference profile)")
+      ("host-io", po::value<std::string>()->default_value("sync")->value_name("sync|async"),
+       "async: a host thread serves requests that may block (files, console, term keys) while "
+       "the simulated CPU goes on; responses are posted at the same cycles as in sync mode")
+      ("tube-dump", po::value<std::string>()->value_name("DIR"),
+       "write each tube frame's hash to DIR/NNNNNN.hash (and its text to NNNNNN.txt when "
+       "S32_TUBE_DUMP_FULL is set); default: $S32_TUBE_DUMP")
+      ("tube-keys", po::value<std::string>()->value_name("FILE"),
+       "key records the tube display queues at each OPEN; default: $S32_TUBE_KEYS")
       ("allow", po::value<std::vector<std::string>>()->composing()->value_name("LIST"),
        "only these services (fs, time, env, exec, net, term, tube; comma-separated; repeatable); "
        "a refused request answers EACCES")

@@ -104,11 +104,40 @@ TEST(Options, UsageErrorsExitWithStatus2) {
        {std::vector<std::string>{}, {"--trigger", "sometimes", "p"}, {"--yield", "spin:0", "p"}, {"--quantum", "0", "p"},
         {"--mode", "slow", "p"}, {"--irq-coalesce", "0,5", "p"}, {"--latency", "disk=5", "p"}, {"--cost", "nop2=3", "p"},
         {"--env", "NOVALUE", "p"}, {"--epoch", "yesterday", "p"}, {"--no-such-option", "p"}, {"--clock-mhz", "-1", "p"},
-        {"--profile", "fastest", "p"}}) {
+        {"--profile", "fastest", "p"}, {"--read-direct", "maybe", "p"}}) {
     const Parsed p = parse(bad);
     EXPECT_TRUE(p.result.exit);
     EXPECT_EQ(p.result.status, 2) << testing::PrintToString(bad);
   }
+}
+
+// The public interpreter's READ_DIRECT always fails; the reference profile
+// turns ours off, and an explicit --read-direct wins over the profile.
+TEST(Options, ReadDirectFollowsTheProfileUnlessGiven) {
+  EXPECT_TRUE(parse({"prog.s32x"}).config.host.read_direct);
+  EXPECT_FALSE(parse({"--profile", "reference", "prog.s32x"}).config.host.read_direct);
+  EXPECT_TRUE(parse({"--profile", "reference", "--read-direct", "on", "prog.s32x"}).config.host.read_direct);
+  EXPECT_FALSE(parse({"--read-direct", "off", "prog.s32x"}).config.host.read_direct);
+}
+
+// The public emulator's test scripts set S32_TUBE_DUMP and S32_TUBE_KEYS;
+// the options win over them.
+TEST(Options, TubeJournalAndKeysFromOptionsOrEnvironment) {
+  setenv("S32_TUBE_DUMP", "env-frames", 1);
+  setenv("S32_TUBE_KEYS", "env.keys", 1);
+  unsetenv("S32_TUBE_DUMP_FULL");
+  Parsed p = parse({"prog.s32x"});
+  EXPECT_EQ(p.config.host.tube.dump_dir, "env-frames");
+  EXPECT_EQ(p.config.host.tube.keys_file, "env.keys");
+  EXPECT_FALSE(p.config.host.tube.dump_full);
+  setenv("S32_TUBE_DUMP_FULL", "0", 1);
+  p = parse({"--tube-dump", "frames", "--tube-keys", "k.bin", "prog.s32x"});
+  EXPECT_EQ(p.config.host.tube.dump_dir, "frames");
+  EXPECT_EQ(p.config.host.tube.keys_file, "k.bin");
+  EXPECT_TRUE(p.config.host.tube.dump_full) << "any value, even 0";
+  unsetenv("S32_TUBE_DUMP");
+  unsetenv("S32_TUBE_KEYS");
+  unsetenv("S32_TUBE_DUMP_FULL");
 }
 
 TEST(Options, ServicePolicyLists) {
