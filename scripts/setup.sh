@@ -9,6 +9,7 @@ packages=(
   libboost-program-options-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-numpy python3-matplotlib
+  clang-14 libclang-rt-14-dev
 )
 
 missing=()

@@ -125,6 +125,11 @@ class RingDevice : public sc_core::sc_module, public cpu::GuestSyncIf, private h
   void trace(trace::TraceSink& sink);
 
   const RingStats& stats() const { return stats_; }
+  // Starts the statistics afresh, for a driver that plays many guests on one
+  // elaboration (SystemC allows only one per process), such as the ring
+  // fuzzer. Only between requests: returns false, changing nothing, unless
+  // the device is drained and every response consumed.
+  bool clear_stats();
   bool violated() const { return config_.strict && !stats_.warnings.empty(); }
 
   // GuestSyncIf
@@ -188,6 +193,7 @@ class RingDevice : public sc_core::sc_module, public cpu::GuestSyncIf, private h
   std::uint32_t limit_ = 0;  // yield-triggered service stops at this REQ_HEAD
   std::optional<std::uint32_t> exit_status_;
   sc_core::sc_time dma_delay_;
+  bool in_dma_ = false;  // a READ_DIRECT write is on the bus
 
   // Monitor and statistics state.
   std::array<std::optional<std::uint64_t>, kRingEntries> slot_written_{};  // first write since published
