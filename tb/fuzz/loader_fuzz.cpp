@@ -24,11 +24,18 @@ void check(const s32::isa::Image& image) {
     if (r.size == 0 || r.end() > (std::uint64_t{1} << 32)) fail("region empty or past 4 GiB");
     if (i > 0 && image.regions[i - 1].end() > r.base) fail("regions overlap or are unsorted");
   }
+  // A segment may span adjacent regions (code running on into rodata), so
+  // the rule is the loader's own: covered by the regions, the MMIO window
+  // excepted.
   for (const auto& seg : image.segments) {
     if (seg.bytes.size() > seg.mem_size) fail("segment holds more bytes than its memory size");
-    if (seg.mem_size == 0) continue;
-    const auto* r = image.region_at(seg.vaddr);
-    if (!r || !r->contains(seg.vaddr, seg.mem_size)) fail("segment outside its region");
+    std::uint64_t at = seg.vaddr;
+    const std::uint64_t end = std::uint64_t{seg.vaddr} + seg.mem_size;
+    while (at < end) {
+      const auto* r = image.region_at(static_cast<std::uint32_t>(at));
+      if (!r || r->kind == s32::isa::RegionKind::Mmio) fail("segment outside mapped memory");
+      at = r->end();
+    }
   }
   const auto* code = image.region_at(image.entry);
   if (!code || code->kind != s32::isa::RegionKind::Code) fail("entry outside code");

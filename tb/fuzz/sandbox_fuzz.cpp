@@ -88,6 +88,7 @@ void check(const s32::host::Sandbox& box, const std::string& guest, bool follow_
   if (box.resolve(guest, follow_last, host) != 0) return;
   const std::string& root = tree().real_root;
   if (!lexically_inside(host, root)) escape("resolved outside the root", guest, host);
+  if (host == root) return;  // the root itself (its parent is outside, legitimately)
   const std::string r = reached(host, follow_last);
   if (!r.empty() && !lexically_inside(r, root)) escape("the host follows it outside the root", guest, r);
 }
