@@ -12,6 +12,7 @@ packages=(
   python3 python3-numpy python3-matplotlib
   zlib1g-dev
   man-db
+  clang-14 libclang-rt-14-dev
 )
 # Only the cluster path of scripts/study.py needs these; a plain build does not.
 if [ "${1:-}" = "--cluster" ]; then

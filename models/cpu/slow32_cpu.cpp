@@ -135,11 +135,21 @@ void Slow32Cpu::sync_to(std::uint64_t cycle) {
 void Slow32Cpu::spend_instruction(std::uint64_t start, std::uint64_t memory_before) {
   const std::uint64_t end = core_.cycles();
   const std::uint64_t base = end - start - (core_.memory_cycles() - memory_before);
-  if (end - start > base) {
+  // The clock stops at the cycle limit, even inside an instruction.
+  const std::uint64_t stop = limit_reached() ? config_.max_cycles : end;
+  if (end - start > base && start + base < stop) {
     sync_to(start + base);
     set_state(last_was_mmio_ ? CpuState::Mmio : CpuState::Memory);
   }
-  sync_to(end);
+  sync_to(stop);
+}
+
+bool Slow32Cpu::limit_reached() const { return config_.max_cycles && core_.cycles() >= config_.max_cycles; }
+
+void Slow32Cpu::stop_at_limit() {
+  core_.end_at(config_.max_cycles);
+  sync_to(config_.max_cycles);
+  finish(StopCause::CycleLimit);
 }
 
 void Slow32Cpu::run() {
@@ -150,6 +160,11 @@ void Slow32Cpu::run() {
   // milliseconds of host time: a stop asked for from outside is seen there.
   const std::uint64_t quantum = std::min<std::uint64_t>(config_.quantum ? config_.quantum : 1, kMaxQuantum);
   while (outcome_.cause == StopCause::Running) {
+    // YIELD, DEBUG and bus stalls can carry the count to the limit too.
+    if (limit_reached()) {
+      stop_at_limit();
+      break;
+    }
     if (dmi_invalidated_ || !pending_dmi_.empty()) apply_pending_dmi();
     const std::uint64_t start = core_.cycles();
     const std::uint64_t memory_before = core_.memory_cycles();
@@ -176,11 +191,11 @@ void Slow32Cpu::run() {
         // DMI change or an EXIT seen by a device access.
         if (cycle_stepped())
           spend_instruction(start, memory_before);
-        else
+        else if (!limit_reached())
           sync_to(core_.cycles());
         trace_progress();
         if (exit_seen_ && stop_for_exit()) break;
-        if (config_.max_cycles && core_.cycles() >= config_.max_cycles) finish(StopCause::CycleLimit);
+        if (limit_reached()) stop_at_limit();
         break;
       case isa::StopReason::Debug:
         // Output is ordered by simulated time against the device's console
@@ -195,15 +210,16 @@ void Slow32Cpu::run() {
       case isa::StopReason::Halt:
         handle_halt(core_.insn_start_cycle());
         break;
-      // The device has lived up to the failing instruction in both modes
-      // (a poll it made before then counts whatever the quantum).
+      // At a fault the device has acted up to the fault cycle in every mode:
+      // both modes may run ahead of the kernel, so it catches up first (or a
+      // request published just before would be served in one mode only).
       case isa::StopReason::AssertFailed:
-        sync_for_device(core_.insn_start_cycle());
+        sync_for_device(core_.cycles());
         describe_assert();
         finish(StopCause::AssertFailed);
         break;
       case isa::StopReason::Fault:
-        sync_for_device(core_.insn_start_cycle());
+        sync_for_device(core_.cycles());
         describe_fault();
         finish(StopCause::Fault);
         break;
@@ -237,7 +253,10 @@ bool Slow32Cpu::halt_should_wait() const { return !sync->exit_status() && !sync-
 
 bool Slow32Cpu::stall_while(bool (Slow32Cpu::*keep_waiting)() const, std::uint64_t timeout) {
   const std::uint64_t from = core_.cycles();
-  const std::uint64_t deadline = timeout ? from + timeout : UINT64_MAX;
+  std::uint64_t deadline = timeout ? from + timeout : UINT64_MAX;
+  // The cycle limit bounds every stall (a device draining a long SLEEP
+  // after HALT must not run past --max-cycles).
+  if (config_.max_cycles) deadline = std::min(deadline, std::max(from, config_.max_cycles));
   if (cycle_stepped()) {
     // The device acts on falling edges, so checking at each rising edge
     // sees its change in the same cycle the fast mode resumes in. What it
@@ -266,7 +285,7 @@ bool Slow32Cpu::stall_while(bool (Slow32Cpu::*keep_waiting)() const, std::uint64
     return true;
   }
   while ((this->*keep_waiting)()) {
-    if (!timeout) {
+    if (deadline == UINT64_MAX) {
       wait(sync->wake_event());
       continue;
     }
@@ -300,11 +319,11 @@ void Slow32Cpu::handle_yield(std::uint64_t start) {
   }
   set_state(CpuState::YieldWait);
   const std::uint64_t from = core_.cycles();
-  if (!stall_while(&Slow32Cpu::yield_should_wait, config_.yield_timeout)) ++yield_timeouts_;
+  if (!stall_while(&Slow32Cpu::yield_should_wait, config_.yield_timeout) && !limit_reached()) ++yield_timeouts_;
   yield_wait_cycles_ += core_.cycles() - from;
   report_span(Activity::YieldWait, from, core_.cycles());
   set_state(CpuState::Run);
-  stop_for_exit();
+  if (!stop_for_exit() && limit_reached()) stop_at_limit();
 }
 
 void Slow32Cpu::handle_halt(std::uint64_t start) {
@@ -315,10 +334,13 @@ void Slow32Cpu::handle_halt(std::uint64_t start) {
   set_state(CpuState::Halted);
   trace_progress();
   const std::uint64_t from = core_.cycles();
-  stall_while(&Slow32Cpu::halt_should_wait, 0);
+  const bool drained = stall_while(&Slow32Cpu::halt_should_wait, 0);
   halt_wait_cycles_ += core_.cycles() - from;
   report_span(Activity::HaltWait, from, core_.cycles());
-  if (!stop_for_exit()) {
+  if (stop_for_exit()) return;
+  if (!drained) {
+    stop_at_limit();
+  } else {
     outcome_.exit_status = core_.reg(1);
     finish(StopCause::Halt);
   }

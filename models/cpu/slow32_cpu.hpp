@@ -146,6 +146,10 @@ class Slow32Cpu : public sc_core::sc_module, private isa::MemoryPort {
   // Stalls until the device no longer wants the guest to wait (or the
   // timeout); returns false on timeout.
   bool stall_while(bool (Slow32Cpu::*keep_waiting)() const, std::uint64_t timeout);
+  // --max-cycles: the count has reached the limit; stop_at_limit ends the
+  // run there by the core's rule (isa::Core::end_at).
+  bool limit_reached() const;
+  void stop_at_limit();
   bool yield_should_wait() const;
   bool halt_should_wait() const;
   void handle_yield(std::uint64_t start);

@@ -83,6 +83,13 @@ class Core {
   std::uint64_t cycles() const { return cycles_; }
   // Adds time spent outside instruction execution (e.g. a YIELD stall).
   void add_cycles(std::uint64_t c) { cycles_ += c; }
+  // The cycle-limit rule (--max-cycles) that every engine's runner follows:
+  // a run ends at exactly `limit` cycles. Instructions are not split: one in
+  // flight at the limit has retired, and the cycles it would have taken past
+  // the limit are not counted.
+  void end_at(std::uint64_t limit) {
+    if (cycles_ > limit) cycles_ = limit;
+  }
   std::uint64_t instret() const { return instret_; }
   // Cycles charged by data accesses (memory and devices), part of cycles().
   std::uint64_t memory_cycles() const { return memory_cycles_; }

@@ -123,7 +123,11 @@ std::uint8_t RingDevice::read_byte(std::uint32_t off) const {
 void RingDevice::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
   const std::uint64_t off = gp.get_address();
   const unsigned len = gp.get_data_length();
-  if (off + len > kWindowSize || gp.get_byte_enable_ptr() || gp.get_streaming_width() < len) {
+  // in_dma_: our own READ_DIRECT has come back through the bus. Writing the
+  // window from inside the worker would move REQ_HEAD under it (publishing
+  // stale descriptors) or overwrite rings it is serving, so the device's own
+  // window is no DMA target (the backend answers EFAULT).
+  if (in_dma_ || off + len > kWindowSize || gp.get_byte_enable_ptr() || gp.get_streaming_width() < len) {
     gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
@@ -284,6 +288,14 @@ void RingDevice::warn(std::uint64_t cycle, const std::string& kind, const std::s
   if (config_.strict && stats_.warnings.size() == 1) sc_core::sc_stop();
 }
 
+bool RingDevice::clear_stats() {
+  // Quiescent, no record index is held in req_record_ or resp_record_.
+  if (!drained() || resp_head_ != resp_tail_) return false;
+  stats_ = {};
+  next_seq_ = 0;
+  return true;
+}
+
 // ---- synchronisation with the CPU --------------------------------------------
 
 void RingDevice::sync_point(std::uint64_t cycle, bool final) {
@@ -442,7 +454,9 @@ bool RingDevice::dma_transfer(tlm::tlm_command cmd, std::uint32_t addr, std::uin
   gp.set_streaming_width(length);
   gp.set_byte_enable_ptr(nullptr);
   gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  in_dma_ = true;
   dma->b_transport(gp, dma_delay_);
+  in_dma_ = false;
   return gp.is_response_ok();
 }
 

@@ -139,6 +139,11 @@ class RingDevice : public sc_core::sc_module, public cpu::GuestSyncIf, private h
   // Ends asynchronous host work (the host thread is joined); call after
   // the simulation, before the backend is flushed.
   void finish_host_io() { host_thread_.reset(); }
+  // Starts the statistics afresh, for a driver that plays many guests on one
+  // elaboration (SystemC allows only one per process), such as the ring
+  // fuzzer. Only between requests: returns false, changing nothing, unless
+  // the device is drained and every response consumed.
+  bool clear_stats();
   bool violated() const { return config_.strict && !stats_.warnings.empty(); }
 
   // GuestSyncIf
@@ -207,6 +212,7 @@ class RingDevice : public sc_core::sc_module, public cpu::GuestSyncIf, private h
   sc_core::sc_time dma_delay_;
   std::unique_ptr<host::HostThread> host_thread_;  // asynchronous host I/O only
   host::Completion host_result_;  // what the host thread left (a member: a run may end while it works)
+  bool in_dma_ = false;  // a READ_DIRECT write is on the bus
 
   // Monitor and statistics state.
   std::array<std::optional<std::uint64_t>, kRingEntries> slot_written_{};  // first write since published

@@ -804,13 +804,17 @@ void Assembler::Impl::instruction(const std::string& mn, const std::vector<Token
     return true;
   };
 
-  // The public toolchain writes `yield r0, r0, 0`: operands of yield, halt
-  // and nop are ignored, but must still be registers or numbers.
+  // The public toolchain writes `yield r0, r0, 0`: yield, halt and nop
+  // encode no operand, so the ones written must be the zero fields they
+  // stand for (r0 or 0). `halt r3, r4` suggests the writer thinks the
+  // registers matter, and is refused.
   auto ignored_operands = [&]() {
     for (; toks[pos].kind != Tok::End; ++pos) {
-      if (!parse_register(toks[pos]) && toks[pos].kind != Tok::Number && !is_punct(toks[pos], ",") &&
-          !is_punct(toks[pos], "-")) {
-        error("unexpected operand '" + toks[pos].text + "' for '" + mn + "'");
+      if (is_punct(toks[pos], ",")) continue;
+      const auto r = parse_register(toks[pos]);
+      if (r ? *r != 0 : toks[pos].kind != Tok::Number || toks[pos].value != 0) {
+        const std::string text = toks[pos].kind == Tok::Number ? std::to_string(toks[pos].value) : toks[pos].text;
+        error("'" + mn + "' takes no operands (only r0 or 0 may be written), not '" + text + "'");
         return false;
       }
     }
@@ -1187,8 +1191,14 @@ std::vector<std::uint8_t> Assembler::link() {
         entry = m.value_of(static_cast<int>(f), it->second, 0, err);
     }
   }
+  // A named entry that is missing is an error; a missing _start (a
+  // hand-written test without the usual label) links with the start of
+  // .text, but says so, because a program whose first word is not its entry
+  // then runs from the wrong place without another word.
   if (!entry && m.opt.entry != "_start")
     m.diags.push_back({"", 0, "entry symbol '" + m.opt.entry + "' is not defined", false});
+  else if (!entry)
+    m.diags.push_back({"", 0, "no '_start' symbol: the entry is the start of .text (address 0)", true});
   m.layout.entry = static_cast<std::uint32_t>(entry.value_or(0));
   if (entry && (*entry < 0 || *entry >= m.layout.code_limit))
     m.diags.push_back({"", 0, "entry symbol '" + m.opt.entry + "' is not in the code section", false});

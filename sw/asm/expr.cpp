@@ -1,5 +1,7 @@
 #include "expr.hpp"
 
+#include <algorithm>
+
 namespace s32::as {
 
 namespace {
@@ -10,7 +12,24 @@ bool is_punct(const Token& t, const char* p) { return t.kind == Tok::Punct && t.
 std::int64_t wrap(std::uint64_t v) { return static_cast<std::int64_t>(v); }
 std::uint64_t u(std::int64_t v) { return static_cast<std::uint64_t>(v); }
 
-Expr make(ExprNode n) { return std::make_shared<const ExprNode>(std::move(n)); }
+Expr make(ExprNode n) {
+  n.depth = 1 + std::max(n.lhs ? n.lhs->depth : 0, n.rhs ? n.rhs->depth : 0);
+  return std::make_shared<const ExprNode>(std::move(n));
+}
+
+// Parsing, evaluating and freeing a tree recurse once per level, so a
+// hostile source (50,000 unary minuses, a long `1+1+...` chain) must not
+// reach the end of the host stack. Real code nests a handful of levels.
+constexpr unsigned kMaxDepth = 256;
+constexpr const char* kTooDeep = "expression nests too deeply";
+
+// Builds an operator node, or refuses when it would exceed kMaxDepth.
+bool make_checked(ExprNode n, Expr& out, std::string& error) {
+  out = make(std::move(n));
+  if (out->depth <= kMaxDepth) return true;
+  error = kTooDeep;
+  return false;
+}
 
 int precedence(const std::string& op) {
   if (op == "|") return 1;
@@ -22,9 +41,17 @@ int precedence(const std::string& op) {
   return 0;
 }
 
-bool parse_binary(const std::vector<Token>& toks, std::size_t& pos, int min_prec, Expr& out, std::string& error);
+bool parse_binary(const std::vector<Token>& toks, std::size_t& pos, int min_prec, unsigned nesting, Expr& out,
+                  std::string& error);
 
-bool parse_primary(const std::vector<Token>& toks, std::size_t& pos, Expr& out, std::string& error) {
+// `nesting` counts the parentheses and unary operators around this operand,
+// which recurse before any node exists to carry a depth.
+bool parse_primary(const std::vector<Token>& toks, std::size_t& pos, unsigned nesting, Expr& out,
+                   std::string& error) {
+  if (nesting > kMaxDepth) {
+    error = kTooDeep;
+    return false;
+  }
   const Token& t = toks[pos];
   if (t.kind == Tok::Number) {
     if (t.too_large) {
@@ -46,7 +73,7 @@ bool parse_primary(const std::vector<Token>& toks, std::size_t& pos, Expr& out, 
   }
   if (is_punct(t, "(")) {
     ++pos;
-    if (!parse_binary(toks, pos, 1, out, error)) return false;
+    if (!parse_binary(toks, pos, 1, nesting + 1, out, error)) return false;
     if (!is_punct(toks[pos], ")")) {
       error = "expected ')' in expression";
       return false;
@@ -57,9 +84,8 @@ bool parse_primary(const std::vector<Token>& toks, std::size_t& pos, Expr& out, 
   if (is_punct(t, "-") || is_punct(t, "+") || is_punct(t, "~") || is_punct(t, "!")) {
     ++pos;
     Expr inner;
-    if (!parse_primary(toks, pos, inner, error)) return false;
-    out = make({ExprNode::Kind::Unary, 0, {}, t.text, inner, {}});
-    return true;
+    if (!parse_primary(toks, pos, nesting + 1, inner, error)) return false;
+    return make_checked({ExprNode::Kind::Unary, 0, {}, t.text, inner, {}}, out, error);
   }
   if (is_punct(t, "%") && toks[pos + 1].kind == Tok::Ident) {
     const std::string fn = toks[pos + 1].text;
@@ -74,22 +100,22 @@ bool parse_primary(const std::vector<Token>& toks, std::size_t& pos, Expr& out, 
     }
     ++pos;
     Expr inner;
-    if (!parse_binary(toks, pos, 1, inner, error)) return false;
+    if (!parse_binary(toks, pos, 1, nesting + 1, inner, error)) return false;
     if (!is_punct(toks[pos], ")")) {
       error = "expected ')' after %" + fn + "(...";
       return false;
     }
     ++pos;
-    out = make({fn == "hi" ? ExprNode::Kind::Hi : ExprNode::Kind::Lo, 0, {}, {}, inner, {}});
-    return true;
+    return make_checked({fn == "hi" ? ExprNode::Kind::Hi : ExprNode::Kind::Lo, 0, {}, {}, inner, {}}, out, error);
   }
   error = t.kind == Tok::End ? "missing expression" : "unexpected '" + t.text + "' in expression";
   return false;
 }
 
-bool parse_binary(const std::vector<Token>& toks, std::size_t& pos, int min_prec, Expr& out, std::string& error) {
+bool parse_binary(const std::vector<Token>& toks, std::size_t& pos, int min_prec, unsigned nesting, Expr& out,
+                  std::string& error) {
   Expr lhs;
-  if (!parse_primary(toks, pos, lhs, error)) return false;
+  if (!parse_primary(toks, pos, nesting, lhs, error)) return false;
   for (;;) {
     const Token& t = toks[pos];
     if (t.kind != Tok::Punct) break;
@@ -98,8 +124,8 @@ bool parse_binary(const std::vector<Token>& toks, std::size_t& pos, int min_prec
     const std::string op = t.text;
     ++pos;
     Expr rhs;
-    if (!parse_binary(toks, pos, prec + 1, rhs, error)) return false;
-    lhs = make({ExprNode::Kind::Binary, 0, {}, op, lhs, rhs});
+    if (!parse_binary(toks, pos, prec + 1, nesting, rhs, error)) return false;
+    if (!make_checked({ExprNode::Kind::Binary, 0, {}, op, lhs, rhs}, lhs, error)) return false;
   }
   out = lhs;
   return true;
@@ -108,7 +134,7 @@ bool parse_binary(const std::vector<Token>& toks, std::size_t& pos, int min_prec
 }  // namespace
 
 bool parse_expr(const std::vector<Token>& toks, std::size_t& pos, Expr& out, std::string& error) {
-  return parse_binary(toks, pos, 1, out, error);
+  return parse_binary(toks, pos, 1, 0, out, error);
 }
 
 std::int64_t hi20(std::int64_t value) { return static_cast<std::int64_t>(((u(value) + 0x800) >> 12) & 0xFFFFF); }

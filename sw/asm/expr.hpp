@@ -25,6 +25,7 @@ struct ExprNode {
   std::string name;  // Symbol
   std::string op;    // Unary / Binary operator
   Expr lhs, rhs;     // Unary/Hi/Lo use lhs
+  unsigned depth = 1;  // levels of the tree below and including this node
 };
 
 // Looks a symbol up; nothing when it is unknown (or not yet placed).

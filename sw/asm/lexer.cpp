@@ -1,5 +1,6 @@
 #include "lexer.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 namespace s32::as {
@@ -37,19 +38,29 @@ bool read_escape(const std::string& s, std::size_t& i, unsigned& out, std::strin
     case 'x': {
       unsigned v = 0;
       int n = 0;
-      while (i < s.size() && digit_value(s[i]) < 16) v = v * 16 + static_cast<unsigned>(digit_value(s[i++])), ++n;
+      // Saturates above a byte so that many digits cannot wrap back into range.
+      while (i < s.size() && digit_value(s[i]) < 16)
+        v = std::min(v * 16 + static_cast<unsigned>(digit_value(s[i++])), 0x100u), ++n;
       if (n == 0) {
         error = "\\x escape without hex digits";
         return false;
       }
-      out = v & 0xFF;
+      if (v > 0xFF) {
+        error = "\\x escape above 0xff does not fit in a byte";
+        return false;
+      }
+      out = v;
       return true;
     }
     default:
       if (c >= '0' && c <= '7') {
         unsigned v = static_cast<unsigned>(c - '0');
         for (int n = 1; n < 3 && i < s.size() && s[i] >= '0' && s[i] <= '7'; ++n) v = v * 8 + static_cast<unsigned>(s[i++] - '0');
-        out = v & 0xFF;
+        if (v > 0xFF) {
+          error = "octal escape \\" + s.substr(i - 3, 3) + " is above \\377 and does not fit in a byte";
+          return false;
+        }
+        out = v;
         return true;
       }
       error = std::string("unknown escape sequence \\") + c;

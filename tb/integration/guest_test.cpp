@@ -56,6 +56,64 @@ TEST_F(Guest, ReadDirectOverExecutedCodeRunsTheNewCode) {
   }
 }
 
+// Found by fuzzing (issue 8): an 8-byte READ_DIRECT to mmio_base once wrote
+// REQ_HEAD from inside the device's worker and published stale descriptors.
+TEST_F(Guest, ReadDirectOntoTheRingWindowIsRefusedWithEfault) {
+  for (const char* mode : {"fast", "cycle"}) {
+    SimRun r;
+    r.program = "tests/dma_window";
+    r.options = {"--mode", mode, "--strict"};
+    r.args = {"head.bin"};
+    r.files = {{"head.bin", std::string("\xfe\0\0\0\0\0\0\0", 8)}};
+    const SimResult res = run(r);
+    EXPECT_EQ(res.status, 0) << mode << ": " << res.err;
+    EXPECT_EQ(res.out, "EFAULT\n") << mode;
+    fs::remove_all(dir_);
+  }
+}
+
+// Issue 8: --max-cycles 1000 once stopped at 1003 (the instruction in
+// flight ran to its end) and a device draining a 30 s SLEEP after HALT ran
+// 3,000,000,389 cycles (fast, exit 0) or forever (cycle). The run ends at
+// exactly N in both modes (isa::Core::end_at states the rule).
+TEST_F(Guest, MaxCyclesStopsAtExactlyTheLimitEvenInsideAnInstruction) {
+  for (const char* mode : {"fast", "cycle"}) {
+    SimRun r;
+    r.program = "examples/muldiv";  // multi-cycle instructions cross the limit
+    r.options = {"--mode", mode, "--max-cycles", "1000"};
+    const SimResult res = run(r);
+    EXPECT_EQ(res.status, 124) << mode << ": " << res.err;
+    EXPECT_EQ(json_number(res.stats, "cycles"), 1000u) << mode;
+    fs::remove_all(dir_);
+  }
+}
+
+TEST_F(Guest, MaxCyclesStopsADeviceStillDrainingAfterHalt) {
+  for (const char* mode : {"fast", "cycle"}) {
+    SimRun r;
+    r.program = "tests/sleep_then_halt";
+    r.options = {"--mode", mode, "--max-cycles", "1000000"};
+    const SimResult res = run(r);
+    EXPECT_EQ(res.status, 124) << mode << ": " << res.err;
+    EXPECT_EQ(json_number(res.stats, "cycles"), 1000000u) << mode;
+    fs::remove_all(dir_);
+  }
+}
+
+// The device acts up to the fault cycle in every mode: a WRITE published
+// just before an illegal instruction was printed in cycle mode only.
+TEST_F(Guest, WritePublishedJustBeforeAFaultIsPrintedInEveryMode) {
+  for (const char* mode : {"fast", "cycle"}) {
+    SimRun r;
+    r.program = "tests/fault_after_write";
+    r.options = {"--mode", mode};
+    const SimResult res = run(r);
+    EXPECT_EQ(res.status, 132) << mode << ": " << res.err;
+    EXPECT_EQ(res.out, "late\n") << mode;
+    fs::remove_all(dir_);
+  }
+}
+
 // The VCD was closed properly: its last value of cpu_state is halted (4).
 void expect_complete_vcd(const std::string& vcd) {
   ASSERT_NE(vcd.find("$enddefinitions $end"), std::string::npos);

@@ -61,6 +61,9 @@ std::vector<Program> programs() {
   // Runs that end badly must end the same way, at the same cycle.
   v.push_back({"dma_code", {"tests/dma_code", {}, {"patch.bin"}, {}, "", {{"patch.bin", patch_word()}}}});
   v.push_back({"fault_illegal", {"tests/fault_illegal", {}, {}, {}, "", {}}, 132, true, "fault", 0, 1});
+  // A WRITE published just before the fault: the device acts up to the
+  // fault cycle in every mode, so its output appears in all of them.
+  v.push_back({"fault_after_write", {"tests/fault_after_write", {}, {}, {}, "", {}}, 132, true, "fault", 0, 1});
   v.push_back({"fault_memory", {"tests/fault_memory", {}, {}, {}, "", {}}, 139, true, "fault", 0, 1});
   v.push_back({"fault_assert", {"tests/fault_assert", {}, {}, {}, "", {}}, 134, false, "assert"});
   v.push_back({"spin", {"tests/spin", {"--max-cycles", "3000"}, {}, {}, "", {}}, 124, false, "cycle-limit"});

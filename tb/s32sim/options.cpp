@@ -399,7 +399,7 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
       ("clock-mhz", po::value<std::string>()->default_value("100")->value_name("MHZ"),
        "CPU and device clock, 0.001 to 100000")
       ("max-cycles", po::value<std::string>()->default_value("0")->value_name("N"),
-       "stop after N cycles (0: no limit)");
+       "stop at exactly N cycles and exit 124 (0: no limit; the instruction in flight at N retires, its cycles past N are not counted)");
   cpu.add_options()
       ("quantum", po::value<std::string>()->default_value("10000")->value_name("N"),
        "cycles the CPU may run ahead of the rest of the platform (fast mode), 1 to 1048576")

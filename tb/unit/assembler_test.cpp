@@ -836,6 +836,50 @@ TEST(AsmErrors, EveryErrorInAPassIsReportedNotJustTheFirst) {
   EXPECT_TRUE(has_error(parse, "p.s", 3, ".frob"));
 }
 
+// Found by fuzzing (issue 8): each once crashed s32as (stack overflow) or
+// was silently accepted.
+TEST(AsmErrors, DeepExpressionsAreRefusedAtTheirLineNotACrash) {
+  const std::string minus = "_start: halt\n.word " + std::string(50000, '-') + "1\n";
+  EXPECT_TRUE(has_error(errors_of({{"m.s", minus}}), "m.s", 2, "expression nests too deeply"));
+  const std::string parens = "_start: halt\n\n.word " + std::string(100000, '(') + "1" + std::string(100000, ')') + "\n";
+  EXPECT_TRUE(has_error(errors_of({{"p.s", parens}}), "p.s", 3, "expression nests too deeply"));
+  std::string chain = "_start: halt\n.word 1";
+  for (int i = 0; i < 100000; ++i) chain += "+1";
+  EXPECT_TRUE(has_error(errors_of({{"c.s", chain + "\n"}}), "c.s", 2, "expression nests too deeply"));
+  // Ordinary nesting is untouched.
+  EXPECT_EQ(image_of("_start: halt\n.data\nx: .word ((((-(-(1 + 2) * 3)))))\n").segments.size() > 0, true);
+}
+
+TEST(AsmErrors, EscapesAboveAByteAreRefusedAtTheirLine) {
+  EXPECT_TRUE(has_error(errors_of({{"o.s", "_start: halt\n.data\n.asciz \"\\777\"\n"}}), "o.s", 3, "\\777"));
+  EXPECT_TRUE(has_error(errors_of({{"x.s", "_start: halt\n.data\n.asciz \"\\x1ff\"\n"}}), "x.s", 3, "0xff"));
+  EXPECT_TRUE(
+      has_error(errors_of({{"w.s", "_start: halt\n.data\n.ascii \"\\x1000000ff\"\n"}}), "w.s", 3, "0xff"));
+  const isa::Image ok = image_of("_start: halt\n.data\nx: .ascii \"\\377\\xff\\101\"\n");
+  const auto* sym = ok.find_symbol("x");
+  ASSERT_NE(sym, nullptr);
+}
+
+TEST(AsmErrors, HaltYieldAndNopTakeOnlyZeroOperands) {
+  EXPECT_TRUE(has_error(errors_of({{"h.s", "_start: nop\n  halt r3, r4\n"}}), "h.s", 2, "'halt' takes no operands"));
+  EXPECT_TRUE(has_error(errors_of({{"y.s", "_start: yield 5\n"}}), "y.s", 1, "'yield' takes no operands"));
+  EXPECT_TRUE(has_error(errors_of({{"n.s", "_start: nop r1\n halt\n"}}), "n.s", 1, "'nop' takes no operands"));
+  EXPECT_NO_THROW(as::assemble("_start: yield zero, r0, 0\n nop r0\n halt r0, r0, 0\n"));
+}
+
+TEST(AsmErrors, MissingStartWarnsThatTheEntryIsTheStartOfText) {
+  as::Assembler a;
+  a.add_source("m.s", "main: nop\n  halt\n");
+  a.link();
+  ASSERT_EQ(a.diagnostics().size(), 1u);
+  EXPECT_TRUE(a.diagnostics()[0].warning);
+  EXPECT_NE(a.diagnostics()[0].message.find("no '_start' symbol"), std::string::npos);
+  as::Assembler b;
+  b.add_source("s.s", "_start: halt\n");
+  b.link();
+  EXPECT_TRUE(b.diagnostics().empty());
+}
+
 TEST(AsmErrors, GlobalDefinedInTwoFilesNamesTheSecondDefinition) {
   const auto diags = errors_of({{"a.s", ".globl f\nf: nop\n"}, {"b.s", ".globl f\nnop\nf: nop\n"}});
   EXPECT_TRUE(has_error(diags, "b.s", 3, "'f'"));
