@@ -22,8 +22,13 @@ if [ "${S32_NO_ASAN:-0}" != "1" ]; then
     -DS32_BENCHMARKS=OFF
   cmake --build "$root/build-asan" -j"$jobs"
   echo "== tests under sanitizers"
+  # LeakSanitizer's stop-the-world tracer crashes ("Tracer caught signal 11")
+  # when it scans the stacks of SystemC's coroutines on this kind of machine,
+  # in most runs of a SystemC test; without stacks as roots the heap and
+  # globals are still checked, and a test ends with nothing on its stack.
   (cd "$root/build-asan" && ASAN_OPTIONS=detect_leaks=1:detect_stack_use_after_return=0 \
-    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j"$jobs" -LE slow)
+    LSAN_OPTIONS=use_stacks=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --output-on-failure -j"$jobs" -LE slow)
 fi
 
 echo "== fuzz targets, a few seconds each ($root/build-fuzz, clang)"

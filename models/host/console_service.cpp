@@ -4,6 +4,7 @@
 
 #include <cerrno>
 
+#include "host/host_thread.hpp"
 #include "host/services.hpp"
 
 namespace s32::host::console {
@@ -22,7 +23,7 @@ Work getchar(HostState& h, Call& k) {
   std::uint8_t b;
   ssize_t n;
   do n = ::read(h.console.in_fd(), &b, 1);
-  while (n < 0 && errno == EINTR);
+  while (n < 0 && retry_interrupted_call());
   if (n == 1) {
     *k.buf.at(k.req.offset) = b;
     ok(c, 0, 1);

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <vector>
 
+#include "host/host_thread.hpp"
 #include "host/services.hpp"
 
 namespace s32::host::files {
@@ -97,7 +98,7 @@ Work transfer(HostState& h, Call& k) {
                      : ::write(s->fd, k.buf.at(req.offset), req.length);
   };
   do n = writing ? put() : ::read(s->fd, k.buf.at(req.offset), req.length);
-  while (n < 0 && errno == EINTR);
+  while (n < 0 && retry_interrupted_call());
   if (n < 0) {
     fail(c, errno);
     return w;
@@ -132,7 +133,7 @@ Work read_direct(HostState& h, Call& k) {
     const std::uint32_t want = std::min<std::uint32_t>(kChunk, req.length - done);
     ssize_t n;
     do n = ::read(s->fd, chunk.data(), want);
-    while (n < 0 && errno == EINTR);
+    while (n < 0 && retry_interrupted_call());
     if (n < 0) {
       if (done == 0) {
         fail(c, errno);

@@ -1,21 +1,56 @@
 #include "host/host_thread.hpp"
 
 #include <pthread.h>
+#include <signal.h>
 
+#include <cerrno>
 #include <chrono>
 
 namespace s32::host {
 
-HostThread::HostThread() : thread_([this] { loop(); }) {}
+namespace {
+
+// The signal that takes the host thread out of a blocking call. Its handler
+// does nothing and is installed without SA_RESTART, so the call returns
+// EINTR.
+constexpr int kWakeSignal = SIGURG;
+
+void ignore_wake(int) {}
+
+void install_wake_handler() {
+  struct sigaction sa {};
+  sa.sa_handler = ignore_wake;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;
+  sigaction(kWakeSignal, &sa, nullptr);
+}
+
+thread_local const std::atomic<bool>* t_give_up = nullptr;
+
+}  // namespace
+
+bool retry_interrupted_call() { return errno == EINTR && !(t_give_up && t_give_up->load()); }
+
+HostThread::HostThread() {
+  install_wake_handler();
+  thread_ = std::thread([this] { loop(); });
+}
 
 HostThread::~HostThread() {
   std::unique_lock<std::mutex> lock(mutex_);
   stop_ = true;
   cv_.notify_all();
   // A job that finishes soon (a slow write) is let finish, so no output is
-  // lost; one blocked for good is cancelled where it blocks.
-  if (!cv_.wait_for(lock, std::chrono::milliseconds(500), [this] { return !running_ && !pending_; }))
-    pthread_cancel(thread_.native_handle());
+  // lost; one blocked for good is signalled until its call gives up (a
+  // signal may land just before the call starts, hence the repeat).
+  const auto idle = [this] { return !running_ && !pending_; };
+  if (!cv_.wait_for(lock, std::chrono::milliseconds(500), idle)) {
+    give_up_ = true;
+    while (!idle()) {
+      pthread_kill(thread_.native_handle(), kWakeSignal);
+      cv_.wait_for(lock, std::chrono::milliseconds(10), idle);
+    }
+  }
   lock.unlock();
   thread_.join();
 }
@@ -33,8 +68,7 @@ void HostThread::wait() {
 }
 
 void HostThread::loop() {
-  // Cancellation may only strike inside a job's blocking host call.
-  pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, nullptr);
+  t_give_up = &give_up_;
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
     cv_.wait(lock, [this] { return pending_ || stop_; });
@@ -43,9 +77,7 @@ void HostThread::loop() {
     running_ = true;
     std::function<void()> job = std::move(job_);
     lock.unlock();
-    pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, nullptr);
     job();
-    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, nullptr);
     lock.lock();
     running_ = false;
     cv_.notify_all();

@@ -2,15 +2,22 @@
 // real work of a request that may block) while the simulation goes on, and
 // the simulation waits for it in wall time only when it needs the result.
 // A job still blocked when the run ends (a read from a pipe nobody closes)
-// is cancelled at its blocking call, so the thread is always joined.
+// is interrupted: the thread is signalled out of its blocking call, which
+// then gives up with EINTR instead of retrying (retry_interrupted_call), so
+// the thread always finishes its job and is joined.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
 #include <thread>
 
 namespace s32::host {
+
+// For the loops that retry a host call on EINTR: false once the host thread
+// this runs on is told to give up (on the simulation's thread: never).
+bool retry_interrupted_call();
 
 class HostThread {
  public:
@@ -31,6 +38,7 @@ class HostThread {
   std::condition_variable cv_;
   std::function<void()> job_;
   bool pending_ = false, running_ = false, stop_ = false;
+  std::atomic<bool> give_up_{false};
   std::thread thread_;
 };
 

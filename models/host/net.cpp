@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "host/host_thread.hpp"
 #include "host/services.hpp"
 
 namespace s32::host::net {
@@ -96,7 +97,7 @@ Work bind_or_connect(HostState& h, Call& k) {
     r = ::bind(fd, reinterpret_cast<const sockaddr*>(&a), sizeof a);
   } else {
     do r = ::connect(fd, reinterpret_cast<const sockaddr*>(&a), sizeof a);
-    while (r != 0 && errno == EINTR);
+    while (r != 0 && retry_interrupted_call());
   }
   if (r != 0) fail(k.c, errno);
   else ok(k.c);
@@ -119,7 +120,7 @@ Work accept(HostState& h, Call& k) {
   socklen_t len = sizeof peer;
   int s;
   do s = ::accept4(fd, reinterpret_cast<sockaddr*>(&peer), &len, SOCK_CLOEXEC);
-  while (s < 0 && errno == EINTR);
+  while (s < 0 && retry_interrupted_call());
   if (s < 0) {
     fail(k.c, errno);
     return kWork;

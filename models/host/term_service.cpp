@@ -1,3 +1,4 @@
+#include "host/host_thread.hpp"
 #include "host/term_service.hpp"
 
 #include <poll.h>
@@ -257,7 +258,7 @@ std::uint64_t TermService::serve(std::uint32_t sub, const Request& req, DataBuff
       std::uint8_t b;
       ssize_t n;
       do n = ::read(console_.in_fd(), &b, 1);
-      while (n < 0 && errno == EINTR);
+      while (n < 0 && retry_interrupted_call());
       if (n == 1) {
         *buf.at(req.offset) = b;
         ok(c, b, 1);
