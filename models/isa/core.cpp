@@ -278,19 +278,22 @@ StopReason Core::execute() {
     return (reason);      \
   } while (0)
   do {
+    // Every field is read before anything in this instruction can rewrite
+    // the slot (a store into code), so the slot is used in place.
     Decoded dec;
+    const Decoded* d;
     {
       const std::uint32_t slot = code_slot(pc);
       if (slot < code_words && code[slot].opcode != kUndecoded) {
-        dec = code[slot];
+        d = &code[slot];
       } else {
         flush();
         const bool ok = decode_at(pc, dec);
         reload();
         if (!ok) return StopReason::Fault;
+        d = &dec;
       }
     }
-    const Decoded* const d = &dec;
 
     start = cycles;
     const std::uint8_t op = d->opcode;
