@@ -277,6 +277,15 @@ StopReason Core::execute() {
     flush();              \
     return (reason);      \
   } while (0)
+// A call that may look at or change the core's members, with the locals
+// written back before and read again after; false means a fault.
+#define S32_SLOW(call)                   \
+  do {                                   \
+    flush();                             \
+    const bool ok = (call);              \
+    reload();                            \
+    if (!ok) return StopReason::Fault;   \
+  } while (0)
   do {
     // Every field is read before anything in this instruction can rewrite
     // the slot (a store into code), so the slot is used in place.
@@ -287,10 +296,7 @@ StopReason Core::execute() {
       if (slot < code_words && code[slot].opcode != kUndecoded) {
         d = &code[slot];
       } else {
-        flush();
-        const bool ok = decode_at(pc, dec);
-        reload();
-        if (!ok) return StopReason::Fault;
+        S32_SLOW(decode_at(pc, dec));
         d = &dec;
       }
     }
@@ -328,10 +334,7 @@ StopReason Core::execute() {
       cycles += r->latency;                                             \
       memory_cycles_ += r->latency;                                     \
     } else {                                                            \
-      flush();                                                          \
-      const bool ok = load_slow(addr, (n), out);                        \
-      reload();                                                         \
-      if (!ok) return StopReason::Fault;                                \
+      S32_SLOW(load_slow(addr, (n), out));                              \
     }                                                                   \
   } while (0)
 #define S32_STORE(n)                                                    \
@@ -344,10 +347,7 @@ StopReason Core::execute() {
       cycles += r->latency;                                             \
       memory_cycles_ += r->latency;                                     \
     } else {                                                            \
-      flush();                                                          \
-      const bool ok = store_slow(addr, (n), b);                         \
-      reload();                                                         \
-      if (!ok) return StopReason::Fault;                                \
+      S32_SLOW(store_slow(addr, (n), b));                               \
     }                                                                   \
   } while (0)
 
@@ -598,6 +598,7 @@ StopReason Core::execute() {
     pc = next;
   } while (!kSingleStep && cycles < limit_);
 #undef S32_LEAVE
+#undef S32_SLOW
   flush();
   return StopReason::CycleLimit;
 }
