@@ -10,6 +10,10 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-numpy python3-matplotlib
 )
+# The translating engine emits x86-64 code with asmjit; other hosts interpret.
+if [ "$(uname -m)" = x86_64 ]; then
+  packages+=(libasmjit-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

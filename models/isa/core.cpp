@@ -129,6 +129,7 @@ void Core::invalidate_code() {
   // assign() keeps the buffer when the size is unchanged, so a run in
   // flight may keep its pointer into it.
   code_.assign(code_limit_ / 4, kUndecodedSlot);
+  ++code_generation_;
   code_host_ = nullptr;
   code_writable_ = false;
   for (unsigned i = 0; i < num_regions_; ++i) {
@@ -141,6 +142,7 @@ void Core::invalidate_code() {
 }
 
 void Core::note_code_write(std::uint32_t addr, unsigned size) {
+  ++code_generation_;
   for (std::uint64_t a = addr & ~3u; a < std::uint64_t{addr} + size && a / 4 < code_.size(); a += 4)
     code_[a / 4].opcode = kUndecoded;
 }
@@ -159,16 +161,6 @@ std::uint8_t* Core::direct_miss(std::uint32_t addr, unsigned size, std::uint8_t 
       return r.host + off;
     }
   }
-  return nullptr;
-}
-
-inline DirectRegion* Core::hinted(std::uint32_t addr, unsigned size, std::uint8_t perm, std::uint32_t& off) {
-  DirectRegion* r = &regions_[hint_];
-  off = addr - r->base;
-  if (off < r->size && size <= r->size - off && (r->perms & perm)) return r;
-  r = &regions_[other_hint_];
-  off = addr - r->base;
-  if (off < r->size && size <= r->size - off && (r->perms & perm)) return r;
   return nullptr;
 }
 

@@ -14,6 +14,10 @@
 
 namespace s32::isa {
 
+namespace jit {
+class JitEngine;
+}
+
 enum class StopReason : std::uint8_t {
   CycleLimit,    // reached the cycle limit given to run()
   Yield,         // executed YIELD; pc is past it
@@ -93,13 +97,25 @@ class Core {
   const CycleCosts& costs() const { return costs_; }
 
  private:
+  // The translating engine runs blocks on this state and steps the
+  // interpreter wherever a block would not be exact.
+  friend class jit::JitEngine;
+
   template <bool kSingleStep>
   StopReason execute();
 
   bool decode_at(std::uint32_t pc, Decoded& d);
   // The hinted region holding [addr, addr + size) with `perm`, and the
   // offset into it; direct_miss() searches the rest and moves the hints.
-  DirectRegion* hinted(std::uint32_t addr, unsigned size, std::uint8_t perm, std::uint32_t& off);
+  DirectRegion* hinted(std::uint32_t addr, unsigned size, std::uint8_t perm, std::uint32_t& off) {
+    DirectRegion* r = &regions_[hint_];
+    off = addr - r->base;
+    if (off < r->size && size <= r->size - off && (r->perms & perm)) return r;
+    r = &regions_[other_hint_];
+    off = addr - r->base;
+    if (off < r->size && size <= r->size - off && (r->perms & perm)) return r;
+    return nullptr;
+  }
   std::uint8_t* direct_miss(std::uint32_t addr, unsigned size, std::uint8_t perm,
                             std::uint32_t& latency);
   bool fetch_word(std::uint32_t pc, std::uint32_t& word);
@@ -131,6 +147,8 @@ class Core {
   bool code_writable_ = false;
   std::vector<Decoded> code_;  // one slot per code word, kUndecoded until run
 
+  // Changes whenever predecoded (or translated) code may be stale.
+  std::uint64_t code_generation_ = 0;
   Fault fault_{};
   std::uint8_t debug_byte_ = 0;
   std::uint64_t cycle_at_insn_ = 0;  // start cycle of the instruction in flight

@@ -20,6 +20,9 @@
 #include "isa/core.hpp"
 #include "isa/instruction.hpp"
 #include "isa/opcodes.hpp"
+#ifdef S32_HAVE_JIT
+#include "isa/jit/jit_engine.hpp"
+#endif
 
 namespace {
 
@@ -148,6 +151,7 @@ void expect_same(const Machine& a, const Machine& b, const char* how, unsigned s
 
 TEST(CoreRandom, RunStepAndSlicedRunsEndInTheSameState) {
   unsigned ran_far = 0;
+  std::uint64_t translated = 0, executed = 0;
   for (unsigned seed = 1; seed <= 1000; ++seed) {
     std::mt19937 rng(seed);
     const std::vector<std::uint32_t> program = random_program(rng);
@@ -181,6 +185,34 @@ TEST(CoreRandom, RunStepAndSlicedRunsEndInTheSameState) {
       }
       go_on = sliced.goes_on(r);
     }
+#ifdef S32_HAVE_JIT
+    // The translating engine, to the limit at once and in slices.
+    Machine jit_whole(program);
+    {
+      isa::jit::JitEngine engine(jit_whole.core);
+      while (jit_whole.goes_on(engine.run(kCycleBudget))) {
+      }
+      translated += engine.translated_instructions();
+      executed += jit_whole.core.instret();
+    }
+    Machine jit_sliced(program);
+    {
+      isa::jit::JitEngine engine(jit_sliced.core);
+      go_on = true;
+      while (go_on) {
+        const std::uint64_t limit =
+            std::min<std::uint64_t>(kCycleBudget, jit_sliced.core.cycles() + 1 + rng() % 40);
+        const StopReason r = engine.run(limit);
+        if (r == StopReason::CycleLimit) {
+          ASSERT_GE(jit_sliced.core.cycles(), limit) << "seed " << seed;
+          ASSERT_LT(jit_sliced.core.insn_start_cycle(), limit) << "seed " << seed;
+        }
+        go_on = jit_sliced.goes_on(r);
+      }
+    }
+    expect_same(whole, jit_whole, "run vs jit", seed);
+    expect_same(whole, jit_sliced, "run vs sliced jit", seed);
+#endif
     // step() reports every instruction as a CycleLimit stop; only the last
     // stop and the events compare across the three.
     expect_same(whole, stepped, "run vs step", seed);
@@ -190,6 +222,10 @@ TEST(CoreRandom, RunStepAndSlicedRunsEndInTheSameState) {
   }
   // Programs that fault at once would test little.
   EXPECT_GE(ran_far, 400u);
+#ifdef S32_HAVE_JIT
+  // Most of the work must really run translated.
+  EXPECT_GE(translated * 2, executed) << translated << " of " << executed;
+#endif
 }
 
 }  // namespace
