@@ -9,6 +9,8 @@ namespace s32::cpu {
 
 using sc_core::sc_time;
 
+const char* engine_name(Engine engine) { return engine == Engine::Jit ? "jit" : "interp"; }
+
 const char* stop_cause_name(StopCause cause) {
   switch (cause) {
     case StopCause::Running: return "running";
@@ -36,6 +38,9 @@ Slow32Cpu::Slow32Cpu(sc_core::sc_module_name name, const CpuConfig& config, cons
   core_.set_port(this);
   core_.set_code_limit(boot.code_limit);
   core_.reset(boot.entry, boot.stack_pointer);
+#ifdef S32_HAVE_JIT
+  if (!clock_ && config.engine == Engine::Jit) jit_ = std::make_unique<isa::jit::JitEngine>(core_);
+#endif
   SC_HAS_PROCESS(Slow32Cpu);
   SC_THREAD(run);
   if (clock_) sensitive << clock_->posedge_event();
@@ -124,7 +129,11 @@ void Slow32Cpu::run() {
     } else {
       std::uint64_t limit = (start / quantum + 1) * quantum;
       if (config_.max_cycles) limit = std::min(limit, config_.max_cycles);
+#ifdef S32_HAVE_JIT
+      reason = jit_ ? jit_->run(limit) : core_.run(limit);
+#else
       reason = core_.run(limit);
+#endif
     }
     switch (reason) {
       case isa::StopReason::CycleLimit:

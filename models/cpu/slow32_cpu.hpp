@@ -17,6 +17,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,9 @@
 
 #include "cpu/guest_sync_if.hpp"
 #include "interconnect/cycle_time.hpp"
+#ifdef S32_HAVE_JIT
+#include "isa/jit/jit_engine.hpp"
+#endif
 #include "isa/core.hpp"
 #include "trace/probe.hpp"
 
@@ -36,12 +40,24 @@ enum class YieldMode : std::uint8_t {
   Spin,  // cost the YIELD entry of the cycle table and go on
 };
 
+// How fast mode executes instructions; cycle mode always interprets (it
+// steps one instruction per call). Both give the same results.
+enum class Engine : std::uint8_t { Interp, Jit };
+#ifdef S32_HAVE_JIT
+inline constexpr Engine kDefaultEngine = Engine::Jit;
+#else
+inline constexpr Engine kDefaultEngine = Engine::Interp;
+#endif
+inline constexpr bool kHaveJit = kDefaultEngine == Engine::Jit;
+const char* engine_name(Engine engine);
+
 struct CpuConfig {
   isa::CycleCosts costs = isa::CycleCosts::defaults();
   std::uint64_t quantum = 10000;  // cycles the CPU may run ahead in fast mode
   YieldMode yield = YieldMode::Wait;
   std::uint64_t yield_timeout = 10'000'000;  // cycles a stalled YIELD waits at most
   std::uint64_t max_cycles = 0;              // 0: unlimited
+  Engine engine = kDefaultEngine;            // fast mode only
 };
 
 struct BootInfo {
@@ -136,6 +152,9 @@ class Slow32Cpu : public sc_core::sc_module, private isa::MemoryPort {
   DebugSink debug_sink_;
   sc_core::sc_clock* clock_;
   isa::Core core_;
+#ifdef S32_HAVE_JIT
+  std::unique_ptr<isa::jit::JitEngine> jit_;  // set when fast mode translates
+#endif
   CpuOutcome outcome_;
   CpuState state_ = CpuState::Run;
   trace::Probe pc_probe_, state_probe_, instret_probe_, bus_addr_probe_, bus_data_probe_, bus_write_probe_;

@@ -94,6 +94,7 @@ void json_config(std::ostream& out, const Config& c) {
   out << "{\"program\": " << json_string(c.program) << ", \"args\": [";
   for (std::size_t i = 0; i < c.guest_args.size(); ++i) out << (i ? ", " : "") << json_string(c.guest_args[i]);
   out << "], \"profile\": " << json_string(c.profile) << ", \"mode\": " << json_string(c.cycle_stepped ? "cycle" : "fast")
+      << ", \"engine\": " << json_string(c.cycle_stepped ? "interp" : cpu::engine_name(c.cpu.engine))
       << ", \"clock_mhz\": " << c.clock_mhz << ", \"quantum\": " << c.cpu.quantum
       << ", \"max_cycles\": " << c.cpu.max_cycles
       << ", \"trigger\": " << json_string(ring::trigger_name(c.ring.trigger)) << ", \"yield\": "

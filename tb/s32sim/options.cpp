@@ -93,6 +93,7 @@ void split_argv(int argc, char** argv, const po::options_description& desc, std:
 
 ParseResult parse_command_line(int argc, char** argv, platform::Config& config, std::ostream& out) {
   std::string config_file, profile = "default", trigger = "hybrid", yield = "wait", root = ".", mode = "fast";
+  std::string engine = cpu::engine_name(cpu::kDefaultEngine);
   std::string irq = "off", irq_coalesce = "1,0";
   std::vector<std::string> env, pass_env, latency, cost;
   std::string epoch;
@@ -120,6 +121,9 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
        "fast: temporal decoupling and DMI; cycle: the CPU steps edge by edge on an sc_clock (slower; "
        "every traced value moves on real cycles). Both give the same instructions, cycles, request "
        "timestamps and output")
+      ("engine", po::value(&engine)->default_value(engine)->value_name("ENGINE"),
+       "how fast mode executes: jit (translate to host code; x86-64 builds) or interp (interpret); "
+       "cycle mode always interprets. Both give the same results")
       ("clock-mhz", po::value(&clock_mhz)->default_value(100)->value_name("MHZ"), "CPU and device clock")
       ("quantum", po::value(&quantum)->default_value(10000)->value_name("N"),
        "cycles the CPU may run ahead of the rest of the platform (fast mode)")
@@ -223,6 +227,9 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
     config.clock_mhz = clock_mhz;
     if (mode != "fast" && mode != "cycle") throw UsageError("bad --mode '" + mode + "' (fast or cycle)");
     config.cycle_stepped = mode == "cycle";
+    if (engine != "jit" && engine != "interp") throw UsageError("bad --engine '" + engine + "' (jit or interp)");
+    if (engine == "jit" && !cpu::kHaveJit) throw UsageError("--engine jit: this build has no translating engine");
+    config.cpu.engine = engine == "jit" ? cpu::Engine::Jit : cpu::Engine::Interp;
     if (quantum == 0) throw UsageError("--quantum must be at least 1 cycle");
     config.cpu.quantum = quantum;
     config.cpu.max_cycles = max_cycles;

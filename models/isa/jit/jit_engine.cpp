@@ -66,18 +66,29 @@ void JitEngine::flush() {
 
 std::uint64_t JitEngine::load(JitEngine* e, std::uint32_t addr, unsigned op) {
   Core& c = e->core_;
-  const unsigned size = op == static_cast<unsigned>(Op::LDW) ? 4
-                        : (op == static_cast<unsigned>(Op::LDH) || op == static_cast<unsigned>(Op::LDHU)) ? 2
-                                                                                                            : 1;
+  const auto o = static_cast<Op>(op);
+  const unsigned size = o == Op::LDW ? 4 : (o == Op::LDH || o == Op::LDHU) ? 2 : 1;
   std::uint32_t off;
   const DirectRegion* r = c.hinted(addr, size, kPermRead, off);
   if (!r) return std::uint64_t{1} << 32;
-  std::uint32_t v = 0;
-  std::memcpy(&v, r->host + off, size);
-  switch (static_cast<Op>(op)) {
-    case Op::LDB: v = static_cast<std::uint32_t>(static_cast<std::int8_t>(v)); break;
-    case Op::LDH: v = static_cast<std::uint32_t>(static_cast<std::int16_t>(v)); break;
-    default: break;
+  const std::uint8_t* p = r->host + off;
+  std::uint32_t v;
+  switch (o) {
+    case Op::LDW: std::memcpy(&v, p, 4); break;
+    case Op::LDH: {
+      std::int16_t h;
+      std::memcpy(&h, p, 2);
+      v = static_cast<std::uint32_t>(static_cast<std::int32_t>(h));
+      break;
+    }
+    case Op::LDHU: {
+      std::uint16_t h;
+      std::memcpy(&h, p, 2);
+      v = h;
+      break;
+    }
+    case Op::LDB: v = static_cast<std::uint32_t>(static_cast<std::int32_t>(static_cast<std::int8_t>(*p))); break;
+    default: v = *p; break;
   }
   c.cycles_ += r->latency;
   c.memory_cycles_ += r->latency;
@@ -92,7 +103,15 @@ std::uint32_t JitEngine::store(JitEngine* e, std::uint32_t addr, std::uint32_t v
   std::uint32_t off;
   DirectRegion* r = c.hinted(addr, size, kPermWrite, off);
   if (!r) return 1;
-  std::memcpy(r->host + off, &value, size);
+  std::uint8_t* p = r->host + off;
+  if (size == 4) {
+    std::memcpy(p, &value, 4);
+  } else if (size == 2) {
+    const auto h = static_cast<std::uint16_t>(value);
+    std::memcpy(p, &h, 2);
+  } else {
+    *p = static_cast<std::uint8_t>(value);
+  }
   c.cycles_ += r->latency;
   c.memory_cycles_ += r->latency;
   e->last_latency_ = r->latency;
