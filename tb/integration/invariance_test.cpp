@@ -2,10 +2,10 @@
 // (temporal decoupling, any quantum) and the cycle-stepped mode retire the
 // same instructions in the same cycles and time every ring request alike.
 // Every program under sw/ runs under every trigger, one interrupt
-// configuration and a short YIELD timeout, each in six ways: fast with the
+// configuration and a short YIELD timeout, each in up to seven ways: fast with the
 // default quantum, with a quantum of 1 and of 37 (quanta ending at odd
-// cycles, between device edges), the same with the interpreting engine
-// (default and 37), and cycle-stepped. All six must agree on
+// cycles, between device edges), the same three with the translating
+// engine where the build has it, and cycle-stepped. All must agree on
 // the guest's output and exit status, on every timing statistic and, byte
 // for byte, on the per-request log.
 #include <gtest/gtest.h>
@@ -99,10 +99,13 @@ const std::vector<Mode> kModes = {
     {"fast", {"--mode", "fast"}},
     {"fast_quantum_1", {"--mode", "fast", "--quantum", "1"}},
     {"fast_quantum_37", {"--mode", "fast", "--quantum", "37"}},
-    // Fast mode translates by default on x86-64 builds; the interpreter
-    // must give the same answer, also with quanta ending mid-block.
-    {"fast_interp", {"--mode", "fast", "--engine", "interp"}},
-    {"fast_interp_quantum_37", {"--mode", "fast", "--engine", "interp", "--quantum", "37"}},
+#ifdef S32_HAVE_JIT
+    // The translating engine must give the same answer, also with quanta
+    // ending mid-block.
+    {"fast_jit", {"--mode", "fast", "--engine", "jit"}},
+    {"fast_jit_quantum_1", {"--mode", "fast", "--engine", "jit", "--quantum", "1"}},
+    {"fast_jit_quantum_37", {"--mode", "fast", "--engine", "jit", "--quantum", "37"}},
+#endif
 };
 
 // What must not depend on the mode.

@@ -122,7 +122,7 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
        "every traced value moves on real cycles). Both give the same instructions, cycles, request "
        "timestamps and output")
       ("engine", po::value(&engine)->default_value(engine)->value_name("ENGINE"),
-       "how fast mode executes: jit (translate to host code; x86-64 builds) or interp (interpret); "
+       "how fast mode executes: interp (interpret) or jit (translate to host code; x86-64 builds); "
        "cycle mode always interprets. Both give the same results")
       ("clock-mhz", po::value(&clock_mhz)->default_value(100)->value_name("MHZ"), "CPU and device clock")
       ("quantum", po::value(&quantum)->default_value(10000)->value_name("N"),
