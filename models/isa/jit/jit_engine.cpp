@@ -3,6 +3,7 @@
 #include <asmjit/x86.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 
 namespace s32::isa::jit {
@@ -134,10 +135,12 @@ std::unique_ptr<JitEngine::Block> JitEngine::translate(std::uint32_t pc) {
   asmjit::CodeHolder code;
   code.init(rt_->rt.environment());
   x86::Assembler a(&code);
+  // Three pushes keep the stack 16-byte aligned at calls.
   a.push(x86::rbx);
   a.push(x86::r12);
-  a.sub(x86::rsp, 8);
+  a.push(x86::r13);
   a.mov(x86::r12, x86::rdi);
+  a.mov(x86::r13, reinterpret_cast<std::uint64_t>(&core_));
   a.mov(x86::rbx, x86::rsi);
   asmjit::Label done = a.newLabel();
   std::vector<std::pair<asmjit::Label, std::uint64_t>> exits;  // slow access at instruction k
@@ -152,6 +155,14 @@ std::unique_ptr<JitEngine::Block> JitEngine::translate(std::uint32_t pc) {
     a.set(cc, x86::dl);
     a.movzx(x86::eax, x86::dl);
     write_rd(rd, x86::eax);
+  };
+  // Displacements of the fields translated code reaches through r13 (the
+  // core) and r12 (this engine).
+  const auto core_field = [&](const void* field) {
+    return static_cast<std::int32_t>(static_cast<const char*>(field) - reinterpret_cast<const char*>(&core_));
+  };
+  const auto engine_field = [&](const void* field) {
+    return static_cast<std::int32_t>(static_cast<const char*>(field) - reinterpret_cast<const char*>(this));
   };
   std::uint64_t result = 0;
   bool terminated = false;
@@ -223,13 +234,43 @@ std::unique_ptr<JitEngine::Block> JitEngine::translate(std::uint32_t pc) {
       case Op::LDB: case Op::LDH: case Op::LDW: case Op::LDBU: case Op::LDHU: {
         load_reg(x86::esi, d.rs1);
         a.add(x86::esi, imm);
+        // The hinted region inline, as the interpreter checks it first.
+        const unsigned size = op == Op::LDW ? 4 : (op == Op::LDH || op == Op::LDHU) ? 2 : 1;
+        asmjit::Label call = a.newLabel(), loaded = a.newLabel(), slow = a.newLabel();
+        a.mov(x86::eax, x86::dword_ptr(x86::r13, core_field(&core_.hint_)));
+        a.imul(x86::eax, x86::eax, static_cast<std::uint32_t>(sizeof(DirectRegion)));
+        a.lea(x86::rdx, x86::ptr(x86::r13, x86::rax, 0, core_field(&core_.regions_)));
+        a.mov(x86::ecx, x86::esi);
+        a.sub(x86::ecx, x86::dword_ptr(x86::rdx, offsetof(DirectRegion, base)));
+        a.mov(x86::r8d, x86::dword_ptr(x86::rdx, offsetof(DirectRegion, size)));
+        a.cmp(x86::ecx, x86::r8d);
+        a.jae(call);
+        a.sub(x86::r8d, x86::ecx);
+        a.cmp(x86::r8d, size);
+        a.jb(call);
+        a.test(x86::byte_ptr(x86::rdx, offsetof(DirectRegion, perms)), kPermRead);
+        a.jz(call);
+        a.mov(x86::rax, x86::qword_ptr(x86::rdx, offsetof(DirectRegion, host)));
+        switch (op) {
+          case Op::LDW: a.mov(x86::eax, x86::dword_ptr(x86::rax, x86::rcx)); break;
+          case Op::LDH: a.movsx(x86::eax, x86::word_ptr(x86::rax, x86::rcx)); break;
+          case Op::LDHU: a.movzx(x86::eax, x86::word_ptr(x86::rax, x86::rcx)); break;
+          case Op::LDB: a.movsx(x86::eax, x86::byte_ptr(x86::rax, x86::rcx)); break;
+          default: a.movzx(x86::eax, x86::byte_ptr(x86::rax, x86::rcx)); break;
+        }
+        a.mov(x86::r8d, x86::dword_ptr(x86::rdx, offsetof(DirectRegion, latency)));
+        a.add(x86::qword_ptr(x86::r13, core_field(&core_.cycles_)), x86::r8);
+        a.add(x86::qword_ptr(x86::r13, core_field(&core_.memory_cycles_)), x86::r8);
+        a.mov(x86::dword_ptr(x86::r12, engine_field(&last_latency_)), x86::r8d);
+        a.jmp(loaded);
+        a.bind(call);
         a.mov(x86::rdi, x86::r12);
         a.mov(x86::edx, static_cast<std::uint32_t>(d.opcode));
         a.mov(x86::rax, reinterpret_cast<std::uint64_t>(&JitEngine::load));
         a.call(x86::rax);
-        asmjit::Label slow = a.newLabel();
         a.bt(x86::rax, 32);
         a.jc(slow);
+        a.bind(loaded);
         exits.push_back({slow, (std::uint64_t{k} << 32) | ipc});
         write_rd(d.rd, x86::eax);
         break;
@@ -293,7 +334,7 @@ std::unique_ptr<JitEngine::Block> JitEngine::translate(std::uint32_t pc) {
     a.jmp(done);
   }
   a.bind(done);
-  a.add(x86::rsp, 8);
+  a.pop(x86::r13);
   a.pop(x86::r12);
   a.pop(x86::rbx);
   a.ret();
