@@ -51,6 +51,7 @@ struct JitEngine::Block {
   BlockFn fn = nullptr;          // null: the first instruction is not translatable
   std::uint32_t insns = 0;
   std::uint32_t memory_ops = 0;  // bound on memory time: memory_ops * max latency
+  std::uint64_t runs = 0;        // whole runs not yet added to the opcode counts
   std::vector<std::uint8_t> ops;        // opcode of each instruction
   std::vector<std::uint64_t> cost_to;   // cost of the first k instructions, k = 0..insns
 };
@@ -60,6 +61,7 @@ JitEngine::JitEngine(Core& core) : core_(core), rt_(std::make_unique<Runtime>())
 JitEngine::~JitEngine() { flush(); }
 
 void JitEngine::flush() {
+  settle_counts();
   for (auto& b : blocks_)
     if (b && b->fn) rt_->rt.release(b->fn);
   blocks_.clear();
@@ -345,14 +347,21 @@ std::unique_ptr<JitEngine::Block> JitEngine::translate(std::uint32_t pc) {
   return b;
 }
 
-JitEngine::Block* JitEngine::block_at(std::uint32_t slot, std::uint32_t pc) {
-  if (slot >= blocks_.size()) return nullptr;
-  auto& b = blocks_[slot];
-  if (!b) b = translate(pc);
-  return b.get();
+void JitEngine::settle_counts() {
+  for (Block* b : counted_) {
+    for (std::uint8_t op : b->ops) core_.op_counts_[op] += b->runs;
+    b->runs = 0;
+  }
+  counted_.clear();
 }
 
 StopReason JitEngine::run(std::uint64_t cycle_limit) {
+  const StopReason s = dispatch(cycle_limit);
+  settle_counts();
+  return s;
+}
+
+StopReason JitEngine::dispatch(std::uint64_t cycle_limit) {
   Core& c = core_;
   c.limit_ = cycle_limit;
   for (;;) {
@@ -369,13 +378,17 @@ StopReason JitEngine::run(std::uint64_t cycle_limit) {
     }
     const std::uint32_t pc = c.pc_;
     const std::uint32_t slot = (pc >> 2) | (pc << 30);
-    Block* b = c.code_host_ ? block_at(slot, pc) : nullptr;
-    if (b && b->fn &&
-        c.cycles_ + b->cost_to.back() + std::uint64_t{b->memory_ops} * max_latency_ < c.limit_) {
+    Block* b = nullptr;
+    if (slot < blocks_.size() && c.code_host_) {
+      b = blocks_[slot].get();
+      if (!b) b = (blocks_[slot] = translate(pc)).get();
+    }
+    if (b && b->fn && c.cycles_ + b->cost_to.back() + std::uint64_t{b->memory_ops} * max_latency_ < c.limit_) {
       const std::uint64_t r = b->fn(this, c.regs_.data());
       const auto k = static_cast<std::uint32_t>(r >> 32);
       c.pc_ = static_cast<std::uint32_t>(r);
       if (k == 0) {  // the first instruction needs the interpreter
+        settle_counts();
         const StopReason s = c.execute<true>();
         if (s != StopReason::CycleLimit) return s;
         if (c.cycles_ >= c.limit_) return StopReason::CycleLimit;
@@ -384,11 +397,19 @@ StopReason JitEngine::run(std::uint64_t cycle_limit) {
       c.cycles_ += b->cost_to[k];
       c.instret_ += k;
       translated_ += k;
-      for (std::uint32_t i = 0; i < k; ++i) ++c.op_counts_[b->ops[i]];
+      if (k == b->insns) {
+        // Whole runs are counted per block and multiplied out on return.
+        if (b->runs++ == 0) counted_.push_back(b);
+      } else {
+        for (std::uint32_t i = 0; i < k; ++i) ++c.op_counts_[b->ops[i]];
+      }
       const Op last = static_cast<Op>(b->ops[k - 1]);
       c.cycle_at_insn_ = c.cycles_ - (b->cost_to[k] - b->cost_to[k - 1]) - (is_memory(last) ? last_latency_ : 0);
       continue;
     }
+    // An interpreted instruction may reach the bus, and a run stopped there
+    // (--strict) never returns here: the counts must be whole by then.
+    settle_counts();
     const StopReason s = c.execute<true>();
     if (s != StopReason::CycleLimit) return s;
     if (c.cycles_ >= c.limit_) return StopReason::CycleLimit;

@@ -28,7 +28,9 @@ class JitEngine {
   struct Block;
 
  private:
-  Block* block_at(std::uint32_t slot, std::uint32_t pc);
+  StopReason dispatch(std::uint64_t cycle_limit);
+  // Adds the opcodes of the whole block runs counted since the last time.
+  void settle_counts();
   std::unique_ptr<Block> translate(std::uint32_t pc);
   void flush();
   // Called from translated code: a load or store that hits a direct region
@@ -42,6 +44,7 @@ class JitEngine {
   struct Runtime;
   std::unique_ptr<Runtime> rt_;
   std::vector<std::unique_ptr<Block>> blocks_;  // by pc / 4; null until first run
+  std::vector<Block*> counted_;                 // blocks with whole runs to settle
   std::uint64_t generation_ = ~std::uint64_t{0};
   unsigned regions_seen_ = ~0u;
   std::uint32_t max_latency_ = 0;
