@@ -166,6 +166,32 @@ std::unique_ptr<JitEngine::Block> JitEngine::translate(std::uint32_t pc) {
   const auto engine_field = [&](const void* field) {
     return static_cast<std::int32_t>(static_cast<const char*>(field) - reinterpret_cast<const char*>(this));
   };
+  // The interpreter's first check for an access at esi: the hinted region
+  // holds [esi, esi + size) with `perm`. Leaves the host base in rax, the
+  // offset in rcx and the region in rdx; jumps to `miss` otherwise.
+  const auto check_hinted = [&](unsigned size, std::uint8_t perm, asmjit::Label miss) {
+    a.mov(x86::eax, x86::dword_ptr(x86::r13, core_field(&core_.hint_)));
+    a.imul(x86::eax, x86::eax, static_cast<std::uint32_t>(sizeof(DirectRegion)));
+    a.lea(x86::rdx, x86::ptr(x86::r13, x86::rax, 0, core_field(&core_.regions_)));
+    a.mov(x86::ecx, x86::esi);
+    a.sub(x86::ecx, x86::dword_ptr(x86::rdx, offsetof(DirectRegion, base)));
+    a.mov(x86::r8d, x86::dword_ptr(x86::rdx, offsetof(DirectRegion, size)));
+    a.cmp(x86::ecx, x86::r8d);
+    a.jae(miss);
+    a.sub(x86::r8d, x86::ecx);
+    a.cmp(x86::r8d, size);
+    a.jb(miss);
+    a.test(x86::byte_ptr(x86::rdx, offsetof(DirectRegion, perms)), perm);
+    a.jz(miss);
+    a.mov(x86::rax, x86::qword_ptr(x86::rdx, offsetof(DirectRegion, host)));
+  };
+  // The region's latency (rdx) goes to the core's cycle and memory time.
+  const auto charge_latency = [&] {
+    a.mov(x86::r8d, x86::dword_ptr(x86::rdx, offsetof(DirectRegion, latency)));
+    a.add(x86::qword_ptr(x86::r13, core_field(&core_.cycles_)), x86::r8);
+    a.add(x86::qword_ptr(x86::r13, core_field(&core_.memory_cycles_)), x86::r8);
+    a.mov(x86::dword_ptr(x86::r12, engine_field(&last_latency_)), x86::r8d);
+  };
   std::uint64_t result = 0;
   bool terminated = false;
   std::uint64_t cost = 0;
@@ -239,20 +265,7 @@ std::unique_ptr<JitEngine::Block> JitEngine::translate(std::uint32_t pc) {
         // The hinted region inline, as the interpreter checks it first.
         const unsigned size = op == Op::LDW ? 4 : (op == Op::LDH || op == Op::LDHU) ? 2 : 1;
         asmjit::Label call = a.newLabel(), loaded = a.newLabel(), slow = a.newLabel();
-        a.mov(x86::eax, x86::dword_ptr(x86::r13, core_field(&core_.hint_)));
-        a.imul(x86::eax, x86::eax, static_cast<std::uint32_t>(sizeof(DirectRegion)));
-        a.lea(x86::rdx, x86::ptr(x86::r13, x86::rax, 0, core_field(&core_.regions_)));
-        a.mov(x86::ecx, x86::esi);
-        a.sub(x86::ecx, x86::dword_ptr(x86::rdx, offsetof(DirectRegion, base)));
-        a.mov(x86::r8d, x86::dword_ptr(x86::rdx, offsetof(DirectRegion, size)));
-        a.cmp(x86::ecx, x86::r8d);
-        a.jae(call);
-        a.sub(x86::r8d, x86::ecx);
-        a.cmp(x86::r8d, size);
-        a.jb(call);
-        a.test(x86::byte_ptr(x86::rdx, offsetof(DirectRegion, perms)), kPermRead);
-        a.jz(call);
-        a.mov(x86::rax, x86::qword_ptr(x86::rdx, offsetof(DirectRegion, host)));
+        check_hinted(size, kPermRead, call);
         switch (op) {
           case Op::LDW: a.mov(x86::eax, x86::dword_ptr(x86::rax, x86::rcx)); break;
           case Op::LDH: a.movsx(x86::eax, x86::word_ptr(x86::rax, x86::rcx)); break;
@@ -260,10 +273,7 @@ std::unique_ptr<JitEngine::Block> JitEngine::translate(std::uint32_t pc) {
           case Op::LDB: a.movsx(x86::eax, x86::byte_ptr(x86::rax, x86::rcx)); break;
           default: a.movzx(x86::eax, x86::byte_ptr(x86::rax, x86::rcx)); break;
         }
-        a.mov(x86::r8d, x86::dword_ptr(x86::rdx, offsetof(DirectRegion, latency)));
-        a.add(x86::qword_ptr(x86::r13, core_field(&core_.cycles_)), x86::r8);
-        a.add(x86::qword_ptr(x86::r13, core_field(&core_.memory_cycles_)), x86::r8);
-        a.mov(x86::dword_ptr(x86::r12, engine_field(&last_latency_)), x86::r8d);
+        charge_latency();
         a.jmp(loaded);
         a.bind(call);
         a.mov(x86::rdi, x86::r12);
@@ -280,14 +290,31 @@ std::unique_ptr<JitEngine::Block> JitEngine::translate(std::uint32_t pc) {
       case Op::STB: case Op::STH: case Op::STW: {
         load_reg(x86::esi, d.rs1);
         a.add(x86::esi, imm);
+        const unsigned size = op == Op::STB ? 1u : op == Op::STH ? 2u : 4u;
+        asmjit::Label call = a.newLabel(), stored = a.newLabel(), slow = a.newLabel();
+        // Stores into code take the helper, which sends them to the interpreter.
+        if (core_.code_writable_) {
+          a.cmp(x86::esi, core_.code_limit_);
+          a.jb(call);
+        }
+        check_hinted(size, kPermWrite, call);
+        load_reg(x86::r9d, d.rs2);
+        switch (op) {
+          case Op::STW: a.mov(x86::dword_ptr(x86::rax, x86::rcx), x86::r9d); break;
+          case Op::STH: a.mov(x86::word_ptr(x86::rax, x86::rcx), x86::r9w); break;
+          default: a.mov(x86::byte_ptr(x86::rax, x86::rcx), x86::r9b); break;
+        }
+        charge_latency();
+        a.jmp(stored);
+        a.bind(call);
         load_reg(x86::edx, d.rs2);
         a.mov(x86::rdi, x86::r12);
-        a.mov(x86::ecx, op == Op::STB ? 1u : op == Op::STH ? 2u : 4u);
+        a.mov(x86::ecx, size);
         a.mov(x86::rax, reinterpret_cast<std::uint64_t>(&JitEngine::store));
         a.call(x86::rax);
-        asmjit::Label slow = a.newLabel();
         a.test(x86::eax, x86::eax);
         a.jnz(slow);
+        a.bind(stored);
         exits.push_back({slow, (std::uint64_t{k} << 32) | ipc});
         break;
       }
