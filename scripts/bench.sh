@@ -69,7 +69,8 @@ if [ ! -d "$realprogs/forth" ] || [ ! -d "$realprogs/lua" ]; then
   exit 0
 fi
 engines=interp
-if "$sim" --help 2>&1 | grep -q -- '--engine'; then engines="interp jit"; fi
+# The translator exists in x86-64 builds only; a trial run tells.
+if "$sim" -q --engine jit "$compute" 1 > /dev/null 2>&1; then engines="interp jit"; fi
 python3 - "$sim" "$realprogs" "$compute" "$runs" "$tmp" $engines <<'PY'
 import glob, json, os, statistics, subprocess, sys, time
 sim, realprogs, compute, runs, tmp = sys.argv[1:6]
