@@ -13,6 +13,7 @@ namespace x86 = asmjit::x86;
 namespace {
 
 constexpr unsigned kMaxBlockInsns = 32;
+constexpr std::uint8_t kHotRuns = 16;  // dispatches of a pc before it is translated
 constexpr std::uint64_t kNoFail = 0;
 
 // A block returns (instructions completed << 32) | next pc.
@@ -395,6 +396,7 @@ StopReason JitEngine::dispatch(std::uint64_t cycle_limit) {
     if (generation_ != c.code_generation_) {
       flush();
       blocks_.resize(c.code_limit_ / 4);
+      heat_.assign(c.code_limit_ / 4, 0);
       generation_ = c.code_generation_;
       regions_seen_ = ~0u;
     }
@@ -408,7 +410,9 @@ StopReason JitEngine::dispatch(std::uint64_t cycle_limit) {
     Block* b = nullptr;
     if (slot < blocks_.size() && c.code_host_) {
       b = blocks_[slot].get();
-      if (!b) b = (blocks_[slot] = translate(pc)).get();
+      // Code run only a few times (start-up, short programs) is cheaper
+      // to interpret than to translate.
+      if (!b && ++heat_[slot] >= kHotRuns) b = (blocks_[slot] = translate(pc)).get();
     }
     if (b && b->fn && c.cycles_ + b->cost_to.back() + std::uint64_t{b->memory_ops} * max_latency_ < c.limit_) {
       const std::uint64_t r = b->fn(this, c.regs_.data());

@@ -45,6 +45,7 @@ class JitEngine {
   std::unique_ptr<Runtime> rt_;
   std::vector<std::unique_ptr<Block>> blocks_;  // by pc / 4; null until first run
   std::vector<Block*> counted_;                 // blocks with whole runs to settle
+  std::vector<std::uint8_t> heat_;              // dispatches of each pc not yet translated
   std::uint64_t generation_ = ~std::uint64_t{0};
   unsigned regions_seen_ = ~0u;
   std::uint32_t max_latency_ = 0;
