@@ -8,6 +8,7 @@
 #   - cycle mode on a real program (forth test-bench, first 20 M cycles),
 #     without and with --vcd, if ../shared/realprogs (or $REALPROGS) is there
 #   - the ISA core alone, without SystemC (Google Benchmark, tb/bench)
+#   - real programs (forth, lua; ../shared/realprogs or REALPROGS) per engine
 # Figures come from each run's --stats-json (host_seconds covers the
 # simulation only, not start-up).
 set -euo pipefail
@@ -88,4 +89,62 @@ cps_vcd = med([r["cycles"] / r["host_seconds"] for r in forth_vcd])
 print(f"  cycle mode, forth test-bench ({forth[0]['cycles']:,} cycles): median {cps / 1e6:.2f} M cycles/s")
 print(f"  cycle mode, forth test-bench with --vcd: median {cps_vcd / 1e6:.2f} M cycles/s, "
       f"--vcd costs x{cps / cps_vcd:.2f} (slowdown ratio of medians)")
+PY
+
+# Real programs built by the public toolchain (../shared/realprogs): fast-mode
+# MIPS over the whole process (start-up included, the figure the public
+# interpreters are quoted with) on forth test-bench, the lua tests back to
+# back, and compute, for every engine the simulator offers.
+realprogs=${REALPROGS:-$root/../shared/realprogs}
+if [ ! -d "$realprogs/forth" ] || [ ! -d "$realprogs/lua" ]; then
+  echo "  real programs: skipped ($realprogs not found; set REALPROGS)"
+  exit 0
+fi
+engines=interp
+# The translator exists in x86-64 builds only; a trial run tells.
+if "$sim" -q --engine jit "$compute" 1 > /dev/null 2>&1; then engines="interp jit"; fi
+python3 - "$sim" "$realprogs" "$compute" "$runs" "$tmp" $engines <<'PY'
+import glob, json, os, statistics, subprocess, sys, time
+sim, realprogs, compute, runs, tmp = sys.argv[1:6]
+runs, engines = int(runs), sys.argv[6:]
+forth = os.path.join(realprogs, "forth")
+with open(os.path.join(forth, "prelude.fth"), "rb") as f:
+    bench_input = f.read()
+with open(os.path.join(forth, "tests", "test-bench.fth"), "rb") as f:
+    bench_input += f.read()
+lua_tests = sorted(glob.glob(os.path.join(realprogs, "lua", "tests", "*.lua")))
+
+def run(engine, cwd, args, stdin):
+    """One whole simulator process: (instructions, wall seconds)."""
+    stats = os.path.join(tmp, "real.json")
+    extra = ["--engine", engine] if len(engines) > 1 else []
+    t0 = time.perf_counter()
+    subprocess.run([sim, "-q", "--stats-json", stats, *extra, *args], cwd=cwd, input=stdin,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    wall = time.perf_counter() - t0
+    with open(stats) as f:
+        return json.load(f)["instructions"], wall
+
+def workloads(engine):
+    yield "forth test-bench", [run(engine, forth, ["kernel.s32x"], bench_input)]
+    lua = []
+    for t in lua_tests:
+        with open(t, "rb") as f:
+            lua.append(run(engine, os.path.join(realprogs, "lua"), ["lua.s32x"], f.read()))
+    yield f"lua tests back to back ({len(lua_tests)})", lua
+    yield "sw/bench/compute", [run(engine, None, [compute], b"")]
+
+mips = {}
+for _ in range(runs):  # engines alternate run by run, so drift hits both alike
+    for engine in engines:
+        for name, parts in workloads(engine):
+            n = sum(p[0] for p in parts)
+            mips.setdefault(name, {}).setdefault(engine, []).append(n / sum(p[1] for p in parts) / 1e6)
+print("  real programs, fast mode, whole-process MIPS (start-up included), medians:")
+for name, by_engine in mips.items():
+    figs = ", ".join(f"{e} {statistics.median(v):.0f}" for e, v in by_engine.items())
+    ratio = ""
+    if "jit" in by_engine:
+        ratio = f", jit/interp x{statistics.median(by_engine['jit']) / statistics.median(by_engine['interp']):.2f}"
+    print(f"    {name}: {figs} MIPS{ratio}")
 PY

@@ -18,6 +18,10 @@ packages=(
 if [ "${1:-}" = "--cluster" ]; then
   packages+=(slurm-wlm munge)
 fi
+# The translating engine emits x86-64 code with asmjit; other hosts interpret.
+if [ "$(uname -m)" = x86_64 ]; then
+  packages+=(libasmjit-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

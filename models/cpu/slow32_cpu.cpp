@@ -10,6 +10,8 @@ namespace s32::cpu {
 
 using sc_core::sc_time;
 
+const char* engine_name(Engine engine) { return engine == Engine::Jit ? "jit" : "interp"; }
+
 const char* stop_cause_name(StopCause cause) {
   switch (cause) {
     case StopCause::Running: return "running";
@@ -48,6 +50,9 @@ Slow32Cpu::Slow32Cpu(sc_core::sc_module_name name, const CpuConfig& config, cons
   core_.set_port(this);
   core_.set_code_limit(boot.code_limit);
   core_.reset(boot.entry, boot.stack_pointer);
+#ifdef S32_HAVE_JIT
+  if (!cycle_stepped && config.engine == Engine::Jit) jit_ = std::make_unique<isa::jit::JitEngine>(core_);
+#endif
   SC_HAS_PROCESS(Slow32Cpu);
   SC_THREAD(run);
 }
@@ -183,7 +188,7 @@ void Slow32Cpu::run() {
       std::uint64_t limit = (start / quantum + 1) * quantum;
       if (config_.max_cycles) limit = std::min(limit, config_.max_cycles);
       if (observer_) limit = std::min(limit, observer_->next_change(start));
-      reason = observer_ && observer_->stepping(start) ? step_observed(limit) : core_.run(limit);
+      reason = observer_ && observer_->stepping(start) ? step_observed(limit) : run_engine(limit);
     }
     switch (reason) {
       case isa::StopReason::CycleLimit:
@@ -225,6 +230,13 @@ void Slow32Cpu::run() {
         break;
     }
   }
+}
+
+isa::StopReason Slow32Cpu::run_engine(std::uint64_t limit) {
+#ifdef S32_HAVE_JIT
+  if (jit_) return jit_->run(limit);
+#endif
+  return core_.run(limit);
 }
 
 isa::StopReason Slow32Cpu::step_observed(std::uint64_t limit) {

@@ -23,6 +23,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,9 @@
 #include "cpu/guest_sync_if.hpp"
 #include "isa/image.hpp"
 #include "interconnect/cycle_time.hpp"
+#ifdef S32_HAVE_JIT
+#include "isa/jit/jit_engine.hpp"
+#endif
 #include "isa/core.hpp"
 #include "trace/probe.hpp"
 
@@ -48,12 +52,26 @@ enum class YieldMode : std::uint8_t {
 // whatever the quantum asked for.
 inline constexpr std::uint64_t kMaxQuantum = 1u << 20;
 
+// How fast mode executes instructions; cycle mode always interprets (it
+// steps one instruction per call). Both give the same results. The
+// translating engine is not yet faster than the interpreter (no inline
+// memory path, no block chaining), so it is not the default.
+enum class Engine : std::uint8_t { Interp, Jit };
+inline constexpr Engine kDefaultEngine = Engine::Interp;
+#ifdef S32_HAVE_JIT
+inline constexpr bool kHaveJit = true;
+#else
+inline constexpr bool kHaveJit = false;
+#endif
+const char* engine_name(Engine engine);
+
 struct CpuConfig {
   isa::CycleCosts costs = isa::CycleCosts::defaults();
   std::uint64_t quantum = 10000;  // cycles the CPU may run ahead in fast mode
   YieldMode yield = YieldMode::Wait;
   std::uint64_t yield_timeout = 10'000'000;  // cycles a stalled YIELD waits at most
   std::uint64_t max_cycles = 0;              // 0: unlimited
+  Engine engine = kDefaultEngine;            // fast mode only
 };
 
 struct BootInfo {
@@ -164,6 +182,8 @@ class Slow32Cpu : public sc_core::sc_module, private isa::MemoryPort {
   void trace_progress();
   // Fast mode while the observer is stepping: runs instruction by
   // instruction up to `limit`, reporting each, and stops where run() would.
+  // Fast mode up to `limit` with the configured engine.
+  isa::StopReason run_engine(std::uint64_t limit);
   isa::StopReason step_observed(std::uint64_t limit);
   void report_retired(isa::StopReason reason, std::uint64_t start, std::uint32_t pc);
   void report_span(Activity what, std::uint64_t from, std::uint64_t to) {
@@ -189,6 +209,9 @@ class Slow32Cpu : public sc_core::sc_module, private isa::MemoryPort {
   std::uint64_t horizon_ps_ = 0;
   bool horizon_valid_ = false;
   isa::Core core_;
+#ifdef S32_HAVE_JIT
+  std::unique_ptr<isa::jit::JitEngine> jit_;  // set when fast mode translates
+#endif
   CpuOutcome outcome_;
   CpuState state_ = CpuState::Run;
   CpuObserver* observer_ = nullptr;

@@ -10,7 +10,11 @@ namespace {
 
 // Marks a predecoded slot not yet decoded; never a real 7-bit opcode.
 constexpr std::uint8_t kUndecoded = 0xFF;
-constexpr unsigned kSlotsPerPage = Core::kCodePageBytes / 4;
+constexpr Decoded kUndecodedSlot{kUndecoded, 0, 0, 0, 0};
+
+// The predecode slot of `pc`, or a value past any code array when pc is
+// misaligned (the rotation moves its low bits to the top) or too large.
+inline std::uint32_t code_slot(std::uint32_t pc) { return (pc >> 2) | (pc << 30); }
 
 inline float as_f32(std::uint32_t v) {
   float f;
@@ -117,12 +121,15 @@ void Core::clear_direct_regions() {
   regions_ = {};
   num_regions_ = 0;
   hint_ = 0;
+  other_hint_ = 0;
   invalidate_code();
 }
 
 void Core::invalidate_code() {
-  code_pages_.clear();
-  code_pages_.resize((static_cast<std::uint64_t>(code_limit_) + kCodePageBytes - 1) / kCodePageBytes);
+  // assign() keeps the buffer when the size is unchanged, so a run in
+  // flight may keep its pointer into it.
+  code_.assign(code_limit_ / 4, kUndecodedSlot);
+  ++code_generation_;
   code_host_ = nullptr;
   code_writable_ = false;
   for (unsigned i = 0; i < num_regions_; ++i) {
@@ -135,10 +142,9 @@ void Core::invalidate_code() {
 }
 
 void Core::note_code_write(std::uint32_t addr, unsigned size) {
-  for (std::uint64_t a = addr & ~3u; a < std::uint64_t{addr} + size && a < code_limit_; a += 4) {
-    auto& page = code_pages_[a / kCodePageBytes];
-    if (page) page[(a % kCodePageBytes) / 4].opcode = kUndecoded;
-  }
+  ++code_generation_;
+  for (std::uint64_t a = addr & ~3u; a < std::uint64_t{addr} + size && a / 4 < code_.size(); a += 4)
+    code_[a / 4].opcode = kUndecoded;
 }
 
 std::uint8_t* Core::direct_miss(std::uint32_t addr, unsigned size, std::uint8_t perm,
@@ -147,23 +153,15 @@ std::uint8_t* Core::direct_miss(std::uint32_t addr, unsigned size, std::uint8_t 
     const DirectRegion& r = regions_[i];
     const std::uint32_t off = addr - r.base;
     if (off < r.size && size <= r.size - off && (r.perms & perm)) {
-      hint_ = i;
+      if (i != hint_) {
+        other_hint_ = hint_;
+        hint_ = i;
+      }
       latency = r.latency;
       return r.host + off;
     }
   }
   return nullptr;
-}
-
-inline std::uint8_t* Core::direct(std::uint32_t addr, unsigned size, std::uint8_t perm,
-                                  std::uint32_t& latency) {
-  const DirectRegion& r = regions_[hint_];
-  const std::uint32_t off = addr - r.base;
-  if (off < r.size && size <= r.size - off && (r.perms & perm)) {
-    latency = r.latency;
-    return r.host + off;
-  }
-  return direct_miss(addr, size, perm, latency);
 }
 
 bool Core::fetch_word(std::uint32_t pc, std::uint32_t& word) {
@@ -176,18 +174,23 @@ bool Core::fetch_word(std::uint32_t pc, std::uint32_t& word) {
   return port_->read(pc, 4, word, cycles_).ok;
 }
 
-Decoded* Core::predecoded(std::uint32_t pc) {
-  auto& page = code_pages_[pc / kCodePageBytes];
-  if (!page) {
-    page = std::make_unique<Decoded[]>(kSlotsPerPage);
-    for (unsigned i = 0; i < kSlotsPerPage; ++i) page[i].opcode = kUndecoded;
+bool Core::decode_at(std::uint32_t pc, Decoded& d) {
+  std::uint32_t word;
+  if (!fetch_word(pc, word)) {
+    fault_ = {FaultKind::Fetch, pc, pc, 0, 4};
+    return false;
   }
-  return &page[(pc % kCodePageBytes) / 4];
+  d = decode(word);
+  // A misaligned pc (JALR clears only bit 0) executes the unaligned word
+  // there, as the reference does; it is rare enough not to cache.
+  const std::uint32_t slot = code_slot(pc);
+  if (slot < code_.size()) code_[slot] = d;
+  return true;
 }
 
-bool Core::load(std::uint32_t addr, unsigned size, std::uint32_t& value) {
+bool Core::load_slow(std::uint32_t addr, unsigned size, std::uint32_t& value) {
   std::uint32_t latency;
-  if (const std::uint8_t* p = direct(addr, size, kPermRead, latency)) {
+  if (const std::uint8_t* p = direct_miss(addr, size, kPermRead, latency)) {
     value = load_le(p, size);
   } else {
     const SlowAccess a = port_ ? port_->read(addr, size, value, cycle_at_insn_) : SlowAccess{};
@@ -202,9 +205,9 @@ bool Core::load(std::uint32_t addr, unsigned size, std::uint32_t& value) {
   return true;
 }
 
-bool Core::store(std::uint32_t addr, unsigned size, std::uint32_t value) {
+bool Core::store_slow(std::uint32_t addr, unsigned size, std::uint32_t value) {
   std::uint32_t latency;
-  if (std::uint8_t* p = direct(addr, size, kPermWrite, latency)) {
+  if (std::uint8_t* p = direct_miss(addr, size, kPermWrite, latency)) {
     store_le(p, size, value);
   } else {
     const SlowAccess a = port_ ? port_->write(addr, size, value, cycle_at_insn_) : SlowAccess{};
@@ -239,34 +242,58 @@ StopReason Core::step() { return execute<true>(); }
 
 template <bool kSingleStep>
 StopReason Core::execute() {
+  // The hot state lives in locals (registers) and goes back to the members
+  // whenever something outside this loop may look at it: a slow access (the
+  // port reads pc() and the cycle), a decode through the port, every return.
   auto& x = regs_;
+  std::uint32_t pc = pc_;
+  std::uint64_t cycles = cycles_;
+  std::uint64_t start = cycle_at_insn_;
+  std::uint64_t instret = instret_;
+  const Decoded* code = code_.data();
+  std::size_t code_words = code_.size();
+  const auto flush = [&] {
+    pc_ = pc;
+    cycles_ = cycles;
+    cycle_at_insn_ = start;
+    instret_ = instret;
+  };
+  // After a slow call: it may have charged cycles or replaced the code array.
+  const auto reload = [&] {
+    cycles = cycles_;
+    code = code_.data();
+    code_words = code_.size();
+  };
+#define S32_LEAVE(reason) \
+  do {                    \
+    flush();              \
+    return (reason);      \
+  } while (0)
+// A call that may look at or change the core's members, with the locals
+// written back before and read again after; false means a fault.
+#define S32_SLOW(call)                   \
+  do {                                   \
+    flush();                             \
+    const bool ok = (call);              \
+    reload();                            \
+    if (!ok) return StopReason::Fault;   \
+  } while (0)
   do {
-    Decoded scratch;
-    Decoded* d;
-    const std::uint32_t pc = pc_;
-    if ((pc & 3) == 0 && pc < code_limit_) {
-      d = predecoded(pc);
-      if (d->opcode == kUndecoded) {
-        std::uint32_t word;
-        if (!fetch_word(pc, word)) {
-          fault_ = {FaultKind::Fetch, pc, pc, 0, 4};
-          return StopReason::Fault;
-        }
-        *d = decode(word);
+    // Every field is read before anything in this instruction can rewrite
+    // the slot (a store into code), so the slot is used in place.
+    Decoded dec;
+    const Decoded* d;
+    {
+      const std::uint32_t slot = code_slot(pc);
+      if (slot < code_words && code[slot].opcode != kUndecoded) {
+        d = &code[slot];
+      } else {
+        S32_SLOW(decode_at(pc, dec));
+        d = &dec;
       }
-    } else {
-      // A misaligned pc (JALR clears only bit 0) executes the unaligned word
-      // there, as the reference does; it is rare enough not to cache.
-      std::uint32_t word;
-      if (!fetch_word(pc, word)) {
-        fault_ = {FaultKind::Fetch, pc, pc, 0, 4};
-        return StopReason::Fault;
-      }
-      scratch = decode(word);
-      d = &scratch;
     }
 
-    cycle_at_insn_ = cycles_;
+    start = cycles;
     const std::uint8_t op = d->opcode;
     const std::uint32_t a = x[d->rs1];
     const std::uint32_t b = x[d->rs2];
@@ -275,9 +302,9 @@ StopReason Core::execute() {
     std::uint32_t next = pc + 4;
     std::uint32_t v;
 
-    ++instret_;
+    ++instret;
     ++op_counts_[op & 0x7F];
-    cycles_ += costs_[op];
+    cycles += costs_[op];
 
 #define S32_WRITE(value) x[rd] = (value)
 #define S32_PAIR_CHECK(cond)                                                            \
@@ -285,9 +312,36 @@ StopReason Core::execute() {
     std::uint32_t w = 0;                                                                \
     fetch_word(pc, w);                                                                  \
     fault_ = {FaultKind::BadRegisterPair, pc, pc, w, 0};                                \
-    return StopReason::Fault;                                                           \
+    S32_LEAVE(StopReason::Fault);                                                       \
   }
 #define S32_EVEN(r) (((r) & 1u) == 0 && (r) < 31)
+// The two most recently used direct regions inline; anything else through
+// the slow path with the state flushed, ending the instruction on a fault.
+#define S32_LOAD(n, out)                                                \
+  do {                                                                  \
+    const std::uint32_t addr = a + imm;                                 \
+    std::uint32_t off;                                                  \
+    if (const DirectRegion* r = hinted(addr, (n), kPermRead, off)) {    \
+      out = load_le(r->host + off, (n));                                \
+      cycles += r->latency;                                             \
+      memory_cycles_ += r->latency;                                     \
+    } else {                                                            \
+      S32_SLOW(load_slow(addr, (n), out));                              \
+    }                                                                   \
+  } while (0)
+#define S32_STORE(n)                                                    \
+  do {                                                                  \
+    const std::uint32_t addr = a + imm;                                 \
+    std::uint32_t off;                                                  \
+    if (DirectRegion* r = hinted(addr, (n), kPermWrite, off)) {         \
+      store_le(r->host + off, (n), b);                                  \
+      if (code_writable_ && addr < code_limit_) note_code_write(addr, (n)); \
+      cycles += r->latency;                                             \
+      memory_cycles_ += r->latency;                                     \
+    } else {                                                            \
+      S32_SLOW(store_slow(addr, (n), b));                               \
+    }                                                                   \
+  } while (0)
 
     switch (static_cast<Op>(op)) {
       case Op::ADD: S32_WRITE(a + b); break;
@@ -346,33 +400,33 @@ StopReason Core::execute() {
       case Op::LUI: S32_WRITE(imm); break;
 
       case Op::LDB:
-        if (!load(a + imm, 1, v)) return StopReason::Fault;
+        S32_LOAD(1, v);
         S32_WRITE(static_cast<std::uint32_t>(static_cast<std::int8_t>(v)));
         break;
       case Op::LDH:
-        if (!load(a + imm, 2, v)) return StopReason::Fault;
+        S32_LOAD(2, v);
         S32_WRITE(static_cast<std::uint32_t>(static_cast<std::int16_t>(v)));
         break;
       case Op::LDW:
-        if (!load(a + imm, 4, v)) return StopReason::Fault;
+        S32_LOAD(4, v);
         S32_WRITE(v);
         break;
       case Op::LDBU:
-        if (!load(a + imm, 1, v)) return StopReason::Fault;
+        S32_LOAD(1, v);
         S32_WRITE(v);
         break;
       case Op::LDHU:
-        if (!load(a + imm, 2, v)) return StopReason::Fault;
+        S32_LOAD(2, v);
         S32_WRITE(v);
         break;
       case Op::STB:
-        if (!store(a + imm, 1, b)) return StopReason::Fault;
+        S32_STORE(1);
         break;
       case Op::STH:
-        if (!store(a + imm, 2, b)) return StopReason::Fault;
+        S32_STORE(2);
         break;
       case Op::STW:
-        if (!store(a + imm, 4, b)) return StopReason::Fault;
+        S32_STORE(4);
         break;
 
       case Op::JAL:
@@ -394,22 +448,22 @@ StopReason Core::execute() {
       case Op::ASSERT_EQ:
         if (a != b) {
           x[0] = 0;
-          return StopReason::AssertFailed;
+          S32_LEAVE(StopReason::AssertFailed);
         }
         break;
       case Op::YIELD:
-        pc_ = next;
+        pc = next;
         x[0] = 0;
-        return StopReason::Yield;
+        S32_LEAVE(StopReason::Yield);
       case Op::DEBUG:
         debug_byte_ = static_cast<std::uint8_t>(a);
-        pc_ = next;
+        pc = next;
         x[0] = 0;
-        return StopReason::Debug;
+        S32_LEAVE(StopReason::Debug);
       case Op::HALT:
-        pc_ = next;
+        pc = next;
         x[0] = 0;
-        return StopReason::Halt;
+        S32_LEAVE(StopReason::Halt);
 
       case Op::FADD_S: S32_WRITE(from_f32(as_f32(a) + as_f32(b))); break;
       case Op::FSUB_S: S32_WRITE(from_f32(as_f32(a) - as_f32(b))); break;
@@ -524,15 +578,20 @@ StopReason Core::execute() {
         std::uint32_t w = 0;
         fetch_word(pc, w);
         fault_ = {FaultKind::IllegalOpcode, pc, pc, w, 0};
-        return StopReason::Fault;
+        S32_LEAVE(StopReason::Fault);
       }
     }
 #undef S32_WRITE
 #undef S32_PAIR_CHECK
 #undef S32_EVEN
+#undef S32_LOAD
+#undef S32_STORE
     x[0] = 0;
-    pc_ = next;
-  } while (!kSingleStep && cycles_ < limit_);
+    pc = next;
+  } while (!kSingleStep && cycles < limit_);
+#undef S32_LEAVE
+#undef S32_SLOW
+  flush();
   return StopReason::CycleLimit;
 }
 

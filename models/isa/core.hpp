@@ -6,7 +6,6 @@
 
 #include <array>
 #include <cstdint>
-#include <memory>
 #include <vector>
 
 #include "cycle_costs.hpp"
@@ -14,6 +13,10 @@
 #include "memory_port.hpp"
 
 namespace s32::isa {
+
+namespace jit {
+class JitEngine;
+}
 
 enum class StopReason : std::uint8_t {
   CycleLimit,    // reached the cycle limit given to run()
@@ -46,7 +49,6 @@ struct Fault {
 class Core {
  public:
   static constexpr unsigned kMaxDirectRegions = 8;
-  static constexpr std::uint32_t kCodePageBytes = 4096;
 
   explicit Core(const CycleCosts& costs = CycleCosts::defaults());
   Core(const Core&) = delete;
@@ -56,7 +58,8 @@ class Core {
   void reset(std::uint32_t entry, std::uint32_t sp);
 
   // Memory wiring. Instructions are fetched from the direct region holding
-  // [0, code_limit) and predecoded lazily, a page at a time.
+  // [0, code_limit) and predecoded lazily, a word at a time, into an array
+  // indexed by pc / 4.
   void set_code_limit(std::uint32_t code_limit);
   void add_direct_region(const DirectRegion& region);
   void clear_direct_regions();
@@ -101,16 +104,32 @@ class Core {
   const CycleCosts& costs() const { return costs_; }
 
  private:
+  // The translating engine runs blocks on this state and steps the
+  // interpreter wherever a block would not be exact.
+  friend class jit::JitEngine;
+
   template <bool kSingleStep>
   StopReason execute();
 
-  Decoded* predecoded(std::uint32_t pc);
-  std::uint8_t* direct(std::uint32_t addr, unsigned size, std::uint8_t perm, std::uint32_t& latency);
+  bool decode_at(std::uint32_t pc, Decoded& d);
+  // The hinted region holding [addr, addr + size) with `perm`, and the
+  // offset into it; direct_miss() searches the rest and moves the hints.
+  DirectRegion* hinted(std::uint32_t addr, unsigned size, std::uint8_t perm, std::uint32_t& off) {
+    DirectRegion* r = &regions_[hint_];
+    off = addr - r->base;
+    if (off < r->size && size <= r->size - off && (r->perms & perm)) return r;
+    r = &regions_[other_hint_];
+    off = addr - r->base;
+    if (off < r->size && size <= r->size - off && (r->perms & perm)) return r;
+    return nullptr;
+  }
   std::uint8_t* direct_miss(std::uint32_t addr, unsigned size, std::uint8_t perm,
                             std::uint32_t& latency);
   bool fetch_word(std::uint32_t pc, std::uint32_t& word);
-  bool load(std::uint32_t addr, unsigned size, std::uint32_t& value);
-  bool store(std::uint32_t addr, unsigned size, std::uint32_t value);
+  // The data path beyond the hinted direct region, which execute() checks
+  // inline: the other regions, the port, faults.
+  bool load_slow(std::uint32_t addr, unsigned size, std::uint32_t& value);
+  bool store_slow(std::uint32_t addr, unsigned size, std::uint32_t value);
   void note_code_write(std::uint32_t addr, unsigned size);
   std::uint64_t pair(unsigned r) const;
   void set_pair(unsigned r, std::uint64_t v);
@@ -125,14 +144,18 @@ class Core {
   CycleCosts costs_;
   std::array<DirectRegion, kMaxDirectRegions> regions_{};
   unsigned num_regions_ = 0;
+  // The last two regions data accesses hit: stack and data alternate.
   unsigned hint_ = 0;
+  unsigned other_hint_ = 0;
   MemoryPort* port_ = nullptr;
 
   std::uint32_t code_limit_ = 0;
   const std::uint8_t* code_host_ = nullptr;  // host address of guest address 0
   bool code_writable_ = false;
-  std::vector<std::unique_ptr<Decoded[]>> code_pages_;
+  std::vector<Decoded> code_;  // one slot per code word, kUndecoded until run
 
+  // Changes whenever predecoded (or translated) code may be stale.
+  std::uint64_t code_generation_ = 0;
   Fault fault_{};
   std::uint8_t debug_byte_ = 0;
   std::uint64_t cycle_at_insn_ = 0;  // start cycle of the instruction in flight

@@ -77,6 +77,7 @@ std::vector<Setting> settings(const Config& c) {
   add_items("guest", "arg", K::List, std::move(args), false);
 
   const bool spin = c.cpu.yield == cpu::YieldMode::Spin;
+  if (!c.cycle_stepped) add("cpu", "engine", K::Text, cpu::engine_name(c.cpu.engine));
   if (!c.cycle_stepped) add("cpu", "quantum", K::Number, std::to_string(c.cpu.quantum));
   add("cpu", "yield", K::Text, spin ? "spin:" + std::to_string(c.cpu.costs[0x51]) : "wait");
   if (!spin) add("cpu", "yield-timeout", K::Number, std::to_string(c.cpu.yield_timeout));

@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "run_sim.hpp"
 
@@ -43,10 +44,15 @@ std::string patch_code() {
 }
 
 TEST_F(Guest, ReadDirectOverExecutedCodeRunsTheNewCode) {
-  for (const char* mode : {"fast", "cycle"}) {
+  std::vector<std::vector<std::string>> modes = {{"--mode", "fast"}, {"--mode", "cycle"}};
+#ifdef S32_HAVE_JIT
+  modes.push_back({"--mode", "fast", "--engine", "jit"});  // the translated 'A' code must go too
+#endif
+  for (const auto& options : modes) {
+    const std::string mode = options.back();
     SimRun r;
     r.program = "tests/dma_code";
-    r.options = {"--mode", mode};
+    r.options = options;
     r.args = {"patch.bin"};
     r.files = {{"patch.bin", patch_code()}};
     const SimResult res = run(r);

@@ -2,9 +2,10 @@
 // (temporal decoupling, any quantum) and the cycle-stepped mode retire the
 // same instructions in the same cycles and time every ring request alike.
 // Every program under sw/ runs under every trigger, one interrupt
-// configuration and a short YIELD timeout, each in six ways: fast with the
+// configuration and a short YIELD timeout, each in up to nine ways: fast with the
 // default quantum, with a quantum of 1 and of 37 (quanta ending at odd
-// cycles, between device edges), fast with traces in a window and from a
+// cycles, between device edges), the same three with the translating
+// engine where the build has it, fast with traces in a window and from a
 // symbol trigger, cycle-stepped, and with asynchronous host I/O
 // (--host-io async). All must agree on
 // the guest's output and exit status, on every timing statistic and, byte
@@ -103,6 +104,13 @@ const std::vector<Mode> kModes = {
     {"fast", {"--mode", "fast"}},
     {"fast_quantum_1", {"--mode", "fast", "--quantum", "1"}},
     {"fast_quantum_37", {"--mode", "fast", "--quantum", "37"}},
+#ifdef S32_HAVE_JIT
+    // The translating engine must give the same answer, also with quanta
+    // ending mid-block.
+    {"fast_jit", {"--mode", "fast", "--engine", "jit"}},
+    {"fast_jit_quantum_1", {"--mode", "fast", "--engine", "jit", "--quantum", "1"}},
+    {"fast_jit_quantum_37", {"--mode", "fast", "--engine", "jit", "--quantum", "37"}},
+#endif
     // Tracing changes no result: in a window, or armed for a trigger, the
     // fast mode steps instruction by instruction.
     {"fast_traced_window",

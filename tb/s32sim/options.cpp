@@ -199,6 +199,13 @@ void fill_config(const po::variables_map& vm, platform::Config& config) {
   const std::string mode = text("mode");
   if (mode != "fast" && mode != "cycle") throw UsageError("mode", "want fast or cycle, got '" + mode + "'");
   config.cycle_stepped = mode == "cycle";
+  {
+    const std::string engine = text("engine");
+    if (engine != "jit" && engine != "interp") throw UsageError("engine", "want jit or interp, got '" + engine + "'");
+    if (engine == "jit" && !cpu::kHaveJit) throw UsageError("engine", "jit: this build has no translating engine");
+    config.cpu.engine = engine == "jit" ? cpu::Engine::Jit : cpu::Engine::Interp;
+    if (given("engine") && config.cycle_stepped) warn("--engine has no effect with --mode cycle (it interprets)");
+  }
   config.cpu.quantum = parse_count(text("quantum"), "quantum", 1, cpu::kMaxQuantum);
   if (given("quantum") && config.cycle_stepped) warn("--quantum has no effect with --mode cycle");
   config.cpu.max_cycles = parse_count(text("max-cycles"), "max-cycles", 0, max_cycles);
@@ -401,6 +408,9 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
       ("max-cycles", po::value<std::string>()->default_value("0")->value_name("N"),
        "stop at exactly N cycles and exit 124 (0: no limit; the instruction in flight at N retires, its cycles past N are not counted)");
   cpu.add_options()
+      ("engine", po::value<std::string>()->default_value(cpu::engine_name(cpu::kDefaultEngine))->value_name("ENGINE"),
+       "how fast mode executes: interp (interpret) or jit (translate to host code; x86-64 builds); "
+       "cycle mode always interprets. Both give the same results")
       ("quantum", po::value<std::string>()->default_value("10000")->value_name("N"),
        "cycles the CPU may run ahead of the rest of the platform (fast mode), 1 to 1048576")
       ("yield", po::value<std::string>()->default_value("wait")->value_name("HOW"),

@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "assembler.hpp"
 #include "bare_machine.hpp"
@@ -1152,6 +1153,96 @@ TEST_F(CoreTiming, OpcodeCountsAndMemoryCycles) {
   EXPECT_EQ(total, core().instret());
   EXPECT_EQ(core().memory_cycles(), 4u * 3);
   EXPECT_EQ(core().cycles(), core().instret() + core().memory_cycles());
+}
+
+// The interpreter keeps the two regions used last inline; a third one in
+// between must still be found and charged its own latency.
+TEST(CoreRegions, AccessesRotatingOverThreeRegionsChargeEachItsLatency) {
+  std::vector<std::uint8_t> mem(0x4000, 0);
+  const auto put = [&](std::uint32_t addr, std::uint32_t v) { std::memcpy(&mem[addr], &v, 4); };
+  const auto enc = [](const char* mn, unsigned rd, unsigned rs1, unsigned rs2, std::int64_t imm) {
+    return isa::encode(*isa::op_info_by_mnemonic(mn), rd, rs1, rs2, imm);
+  };
+  // r10..r12 = 0x1000, 0x2000, 0x3000: one base per data region.
+  const std::uint32_t program[] = {
+      enc("lui", 10, 0, 0, 1),        enc("lui", 11, 0, 0, 2),        enc("lui", 12, 0, 0, 3),
+      enc("ldw", 1, 10, 0, 0),        enc("ldw", 2, 11, 0, 0),        enc("ldw", 3, 12, 0, 0),
+      enc("stw", 0, 11, 1, 4),        enc("ldw", 4, 10, 0, 0),        enc("ldw", 5, 11, 0, 4),
+      enc("ldw", 6, 12, 0, 0),        enc("halt", 0, 0, 0, 0)};
+  for (std::size_t i = 0; i < std::size(program); ++i) put(static_cast<std::uint32_t>(4 * i), program[i]);
+  put(0x1000, 11);
+  put(0x2000, 22);
+  put(0x3000, 33);
+  isa::Core core;
+  core.add_direct_region({0, 0x1000, mem.data(), isa::kPermRead | isa::kPermExec, 100});
+  core.add_direct_region({0x1000, 0x1000, mem.data() + 0x1000, isa::kPermRead, 1});
+  core.add_direct_region({0x2000, 0x1000, mem.data() + 0x2000, isa::kPermRead | isa::kPermWrite, 5});
+  core.add_direct_region({0x3000, 0x1000, mem.data() + 0x3000, isa::kPermRead, 9});
+  core.set_code_limit(4 * std::size(program));
+  core.reset(0, 0);
+  ASSERT_EQ(core.run(1000), StopReason::Halt);
+  EXPECT_EQ(core.reg(1), 11u);
+  EXPECT_EQ(core.reg(2), 22u);
+  EXPECT_EQ(core.reg(3), 33u);
+  EXPECT_EQ(core.reg(4), 11u);
+  EXPECT_EQ(core.reg(5), 11u);
+  EXPECT_EQ(core.reg(6), 33u);
+  EXPECT_EQ(core.memory_cycles(), 1u + 5 + 9 + 5 + 1 + 5 + 9);
+}
+
+// A slow access sees the core as it stands at the accessing instruction
+// (pc on it, the instruction counted, its start cycle passed along), and
+// code rewritten from there takes effect at once in the same run.
+class CodeRewritingPort : public isa::MemoryPort {
+ public:
+  CodeRewritingPort(isa::Core& core, std::vector<std::uint8_t>& mem) : core_(core), mem_(mem) {}
+  isa::SlowAccess read(std::uint32_t, unsigned, std::uint32_t& value, std::uint64_t cycle) override {
+    seen_.push_back({core_.pc(), core_.instret(), cycle});
+    if (seen_.size() == 1) {
+      const std::uint32_t w = encode("addi", 2, 2, 0, 100);
+      std::memcpy(mem_.data(), &w, 4);
+      core_.invalidate_code();
+    }
+    value = 0;
+    return {true, 7};
+  }
+  isa::SlowAccess write(std::uint32_t, unsigned, std::uint32_t, std::uint64_t) override { return {}; }
+
+  struct Seen {
+    std::uint32_t pc;
+    std::uint64_t instret;
+    std::uint64_t cycle;
+  };
+  std::vector<Seen> seen_;
+
+ private:
+  isa::Core& core_;
+  std::vector<std::uint8_t>& mem_;
+};
+
+TEST(CoreRegions, SlowAccessSeesTheAccessingInstructionAndMayRewriteCode) {
+  std::vector<std::uint8_t> mem(0x100, 0);
+  const std::uint32_t program[] = {encode("addi", 2, 2, 0, 1),  encode("addi", 3, 3, 0, 1),
+                                   encode("ldw", 1, 0, 0, 0x800), encode("slti", 4, 3, 0, 2),
+                                   encode("bne", 0, 4, 0, -20),  encode("halt", 0, 0, 0)};
+  std::memcpy(mem.data(), program, sizeof program);
+  isa::Core core;
+  CodeRewritingPort port(core, mem);
+  core.add_direct_region({0, 0x100, mem.data(), isa::kPermRead | isa::kPermWrite | isa::kPermExec, 3});
+  core.set_port(&port);
+  core.set_code_limit(sizeof program);
+  core.reset(0, 0);
+  ASSERT_EQ(core.run(1000), StopReason::Halt);
+  EXPECT_EQ(core.reg(2), 101u) << "the rewritten word did not run";
+  ASSERT_EQ(port.seen_.size(), 2u);
+  EXPECT_EQ(port.seen_[0].pc, 8u);
+  EXPECT_EQ(port.seen_[0].instret, 3u);
+  EXPECT_EQ(port.seen_[0].cycle, 2u);
+  EXPECT_EQ(port.seen_[1].pc, 8u);
+  EXPECT_EQ(port.seen_[1].instret, 8u);
+  EXPECT_EQ(port.seen_[1].cycle, 2u + 1 + 7 + 4);
+  EXPECT_EQ(core.instret(), 11u);
+  EXPECT_EQ(core.cycles(), 11u + 2 * 7);
 }
 
 }  // namespace
