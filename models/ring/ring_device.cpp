@@ -372,9 +372,7 @@ void RingDevice::serve_one() {
   req_seq_probe_.set(index >= 0 ? stats_.requests[static_cast<std::size_t>(index)].seq : kIdleSeq);
 
   const Served c = execute(req, start);
-  ++stats_.requests_by_opcode[req.opcode];
-  const bool moves_data = req.opcode == host::kRead || req.opcode == host::kWrite || req.opcode == host::kReadDirect;
-  if (moves_data && c.status != host::kStatusErr) stats_.payload_bytes += c.length;
+  count_served(req.opcode, c.status, c.length);
   wait_until(start + c.latency_cycles);
   const std::uint64_t host_done = now_stamp();
   if (c.exit) exit_status_ = c.status;
@@ -418,6 +416,20 @@ void RingDevice::serve_one() {
   wake_.notify(sc_core::SC_ZERO_TIME);
 }
 
+void RingDevice::count_served(std::uint32_t opcode, std::uint32_t status, std::uint32_t length) {
+  ++stats_.requests_by_opcode[opcode];
+  const bool moves_data = opcode == host::kRead || opcode == host::kWrite || opcode == host::kReadDirect;
+  if (moves_data && status != host::kStatusErr) stats_.payload_bytes += length;
+}
+
+void RingDevice::finish_host_io() {
+  host_thread_.reset();
+  // A run that ended while the host worked (a fault, the cycle limit) counts
+  // the request as sync mode did when it ran it at its start.
+  if (in_host_) count_served(*in_host_, host_result_.status, host_result_.length);
+  in_host_.reset();
+}
+
 RingDevice::Served RingDevice::execute(const host::Request& req, std::uint64_t start) {
   host::DataBuffer buf(&window_[kDataBuffer], host::kDataBufferSize);
   dma_delay_ = sc_core::SC_ZERO_TIME;
@@ -426,9 +438,11 @@ RingDevice::Served RingDevice::execute(const host::Request& req, std::uint64_t s
     // The host works while the simulation runs up to the earliest the
     // response could be due; there it waits for the host in wall time, so
     // the response is posted exactly when sync mode would post it.
+    in_host_ = req.opcode;
     host_thread_->start([this, req, buf, t]() mutable { host_result_ = backend_.execute(req, buf, *this, t); });
     wait_until(start + backend_.latency_floor(req));
     host_thread_->wait();
+    in_host_.reset();
   } else {
     host_result_ = backend_.execute(req, buf, *this, t);
   }

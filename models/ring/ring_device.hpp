@@ -138,7 +138,7 @@ class RingDevice : public sc_core::sc_module, public cpu::GuestSyncIf, private h
   const RingStats& stats() const { return stats_; }
   // Ends asynchronous host work (the host thread is joined); call after
   // the simulation, before the backend is flushed.
-  void finish_host_io() { host_thread_.reset(); }
+  void finish_host_io();
   // Starts the statistics afresh, for a driver that plays many guests on one
   // elaboration (SystemC allows only one per process), such as the ring
   // fuzzer. Only between requests: returns false, changing nothing, unless
@@ -172,6 +172,8 @@ class RingDevice : public sc_core::sc_module, public cpu::GuestSyncIf, private h
     bool exit;
   };
   Served execute(const host::Request& req, std::uint64_t start);
+  // The statistics of a request served (its status and length as answered).
+  void count_served(std::uint32_t opcode, std::uint32_t status, std::uint32_t length);
   void irq_timeout();
   void end_pulses();
   void completion_for_irq();
@@ -212,6 +214,7 @@ class RingDevice : public sc_core::sc_module, public cpu::GuestSyncIf, private h
   sc_core::sc_time dma_delay_;
   std::unique_ptr<host::HostThread> host_thread_;  // asynchronous host I/O only
   host::Completion host_result_;  // what the host thread left (a member: a run may end while it works)
+  std::optional<std::uint32_t> in_host_;  // the opcode of the request the host thread works on
   bool in_dma_ = false;  // a READ_DIRECT write is on the bus
 
   // Monitor and statistics state.
