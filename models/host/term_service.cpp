@@ -1,4 +1,3 @@
-#include "host/host_thread.hpp"
 #include "host/term_service.hpp"
 
 #include <poll.h>
@@ -9,7 +8,9 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "host/exit_hooks.hpp"
 #include "host/host_abi.hpp"
+#include "host/host_thread.hpp"
 #include "host/service_call.hpp"
 
 namespace s32::host {
@@ -27,7 +28,10 @@ SavedTerminal g_saved[kMaxSavedTerminals];
 void remember_terminal(int fd, const struct termios& t) {
   static bool hooked = false;
   if (!hooked) {
+    // atexit covers every normal end; the exit hooks also run on a quit at
+    // once (a second signal ends the process with _exit).
     std::atexit(restore_terminals);
+    add_exit_hook(restore_terminals);
     hooked = true;
   }
   for (SavedTerminal& s : g_saved) {

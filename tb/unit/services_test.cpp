@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "host/exit_hooks.hpp"
 #include "host/posix_backend.hpp"
 #include "host/negotiation.hpp"
 #include "host/term_service.hpp"
@@ -402,6 +403,15 @@ TEST_F(TermTest, TheTerminalIsRestoredWhenTheBackendEndsRaw) {
 TEST_F(TermTest, RestoreTerminalsUndoesRawModeForSignalHandlers) {
   EXPECT_EQ(op(TermService::kSetMode, 1).status, 0u);
   restore_terminals();
+  struct termios after;
+  ::tcgetattr(slave_, &after);
+  EXPECT_EQ(after.c_lflag, before_.c_lflag);
+}
+
+// A second Ctrl-C quits through the exit hooks and _exit, past atexit.
+TEST_F(TermTest, TheExitHooksUndoRawModeForAQuitAtOnce) {
+  EXPECT_EQ(op(TermService::kSetMode, 1).status, 0u);
+  run_exit_hooks();
   struct termios after;
   ::tcgetattr(slave_, &after);
   EXPECT_EQ(after.c_lflag, before_.c_lflag);
