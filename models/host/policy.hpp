@@ -23,6 +23,16 @@ struct Policy {
   static std::string add(std::vector<std::string>& list, const std::string& text);
 };
 
+// The three lists by their option names (--allow, --deny, --enable), for
+// the command line that fills them and the saved configuration that lists
+// them.
+struct PolicyList {
+  const char* name;
+  std::vector<std::string> Policy::*list;
+};
+inline constexpr PolicyList kPolicyLists[] = {
+    {"allow", &Policy::allow}, {"deny", &Policy::deny}, {"enable", &Policy::enable}};
+
 // The service names, in the order the statistics list them.
 inline constexpr const char* kServiceNames[] = {"fs", "time", "env", "exec", "net", "term", "tube"};
 

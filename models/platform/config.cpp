@@ -108,11 +108,10 @@ std::vector<Setting> settings(const Config& c) {
   add("host", "host-io", K::Text, c.ring.async_host ? "async" : "sync");
   if (!c.host.tube.dump_dir.empty()) add("host", "tube-dump", K::Text, c.host.tube.dump_dir);
   if (!c.host.tube.keys_file.empty()) add("host", "tube-keys", K::Text, c.host.tube.keys_file);
-  for (const auto& [key, list] : {std::pair{"allow", &c.host.policy.allow}, std::pair{"deny", &c.host.policy.deny},
-                                  std::pair{"enable", &c.host.policy.enable}}) {
+  for (const host::PolicyList& l : host::kPolicyLists) {
     std::vector<std::pair<std::string, std::string>> names;
-    for (const std::string& n : *list) names.emplace_back(n, "");
-    if (!names.empty()) add_items("host", key, K::List, std::move(names), false);
+    for (const std::string& n : c.host.policy.*l.list) names.emplace_back(n, "");
+    if (!names.empty()) add_items("host", l.name, K::List, std::move(names), false);
   }
   std::vector<std::pair<std::string, std::string>> latency;
   for (unsigned i = 0; i < host::kNumServiceClasses; ++i) {

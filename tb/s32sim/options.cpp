@@ -257,12 +257,10 @@ void fill_config(const po::variables_map& vm, platform::Config& config) {
       throw UsageError("root", "'" + config.host.root + "': " + std::strerror(errno));
     if (!S_ISDIR(st.st_mode)) throw UsageError("root", "'" + config.host.root + "': " + std::strerror(ENOTDIR));
   }
-  for (const auto& [name, list] : {std::pair{"allow", &config.host.policy.allow},
-                                    std::pair{"deny", &config.host.policy.deny},
-                                    std::pair{"enable", &config.host.policy.enable}})
-    if (vm.count(name))
-      for (const std::string& t : vm[name].as<std::vector<std::string>>())
-        if (std::string e = host::Policy::add(*list, t); !e.empty()) throw UsageError(name, e);
+  for (const host::PolicyList& l : host::kPolicyLists)
+    if (vm.count(l.name))
+      for (const std::string& t : vm[l.name].as<std::vector<std::string>>())
+        if (std::string e = host::Policy::add(config.host.policy.*l.list, t); !e.empty()) throw UsageError(l.name, e);
   for (const std::string& name : config.host.policy.enable)
     if (name != "net" && name != "exec") throw UsageError("enable", "takes net and exec, not '" + name + "'");
   {
