@@ -21,7 +21,7 @@ std::string parent_dir(const std::string& path) {
 }  // namespace
 
 std::string check_output_path(const std::string& path, bool stdout_ok) {
-  if (path == kStdoutPath) return stdout_ok ? "" : "cannot go to stdout";
+  if (trace::is_stdout(path)) return stdout_ok ? "" : "cannot go to stdout";
   if (path.empty()) return "empty file name";
   struct stat st {};
   if (stat(path.c_str(), &st) == 0) {
@@ -40,7 +40,7 @@ std::string check_output_path(const std::string& path, bool stdout_ok) {
 }
 
 std::string write_output(const std::string& path, const std::string& text) {
-  const bool to_stdout = path == kStdoutPath;
+  const bool to_stdout = trace::is_stdout(path);
   std::FILE* f = to_stdout ? stdout : std::fopen(path.c_str(), "w");
   if (!f) return std::strerror(errno);
   errno = 0;

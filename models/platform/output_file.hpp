@@ -5,9 +5,9 @@
 
 #include <string>
 
-namespace s32::platform {
+#include "trace/output_file.hpp"
 
-inline constexpr const char* kStdoutPath = "-";
+namespace s32::platform {
 
 // Empty if `path` can be written (an existing regular file or device that
 // opens for writing, or a new name in a writable directory; "-" when

@@ -331,7 +331,7 @@ void check_outputs(const po::variables_map& vm) {
     const std::string path = vm[o.name].as<std::string>();
     if (const std::string e = platform::check_output_path(path, o.stdout_ok); !e.empty())
       throw UsageError(o.name, "'" + path + "': " + e);
-    if (path == platform::kStdoutPath) continue;
+    if (trace::is_stdout(path)) continue;
     if (const auto [it, fresh] = owner.emplace(path, o.name); !fresh)
       throw UsageError(o.name, "'" + path + "' is also the file of --" + it->second);
   }
