@@ -12,9 +12,6 @@ namespace {
 constexpr std::uint8_t kUndecoded = 0xFF;
 constexpr Decoded kUndecodedSlot{kUndecoded, 0, 0, 0, 0};
 
-// The predecode slot of `pc`, or a value past any code array when pc is
-// misaligned (the rotation moves its low bits to the top) or too large.
-inline std::uint32_t code_slot(std::uint32_t pc) { return (pc >> 2) | (pc << 30); }
 
 inline float as_f32(std::uint32_t v) {
   float f;
@@ -235,12 +232,12 @@ void Core::set_pair(unsigned r, std::uint64_t v) {
 
 StopReason Core::run(std::uint64_t cycle_limit) {
   limit_ = cycle_limit;
-  return execute<false>();
+  return execute<Stride::Run>();
 }
 
-StopReason Core::step() { return execute<true>(); }
+StopReason Core::step() { return execute<Stride::Step>(); }
 
-template <bool kSingleStep>
+template <Core::Stride kStride>
 StopReason Core::execute() {
   // The hot state lives in locals (registers) and goes back to the members
   // whenever something outside this loop may look at it: a slow access (the
@@ -587,12 +584,17 @@ StopReason Core::execute() {
 #undef S32_LOAD
 #undef S32_STORE
     x[0] = 0;
+    const bool jumped = next != pc + 4;
     pc = next;
-  } while (!kSingleStep && cycles < limit_);
+    if (kStride == Stride::Step || (kStride == Stride::ToJump && jumped)) break;
+  } while (cycles < limit_);
 #undef S32_LEAVE
 #undef S32_SLOW
   flush();
   return StopReason::CycleLimit;
 }
+
+// The translating engine interprets cold code with this stride.
+template StopReason Core::execute<Core::Stride::ToJump>();
 
 }  // namespace s32::isa

@@ -16,6 +16,7 @@ namespace s32::isa {
 
 namespace jit {
 class JitEngine;
+class Translator;
 }
 
 enum class StopReason : std::uint8_t {
@@ -37,6 +38,11 @@ enum class FaultKind : std::uint8_t {
 };
 
 const char* fault_kind_name(FaultKind kind);
+
+// The slot of `pc` in a table with one entry per code word, or a value past
+// any such table when pc is misaligned (the rotation moves its low bits to
+// the top) or too large.
+inline std::uint32_t code_slot(std::uint32_t pc) { return (pc >> 2) | (pc << 30); }
 
 struct Fault {
   FaultKind kind = FaultKind::None;
@@ -107,8 +113,13 @@ class Core {
   // The translating engine runs blocks on this state and steps the
   // interpreter wherever a block would not be exact.
   friend class jit::JitEngine;
+  friend class jit::Translator;
 
-  template <bool kSingleStep>
+  // How far execute() goes before it checks the cycle limit and returns:
+  // the whole run, one instruction, or up to the first jump or taken
+  // branch (the translating engine interprets cold code a block at a time).
+  enum class Stride { Run, Step, ToJump };
+  template <Stride kStride>
   StopReason execute();
 
   bool decode_at(std::uint32_t pc, Decoded& d);

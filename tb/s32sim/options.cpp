@@ -407,8 +407,8 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
        "stop at exactly N cycles and exit 124 (0: no limit; the instruction in flight at N retires, its cycles past N are not counted)");
   cpu.add_options()
       ("engine", po::value<std::string>()->default_value(cpu::engine_name(cpu::kDefaultEngine))->value_name("ENGINE"),
-       "how fast mode executes: interp (interpret) or jit (translate to host code; x86-64 builds); "
-       "cycle mode always interprets. Both give the same results")
+       "how fast mode executes: jit (translate hot code to host code; x86-64 builds, their default) "
+       "or interp (interpret); cycle mode always interprets. Both give the same results")
       ("quantum", po::value<std::string>()->default_value("10000")->value_name("N"),
        "cycles the CPU may run ahead of the rest of the platform (fast mode), 1 to 1048576")
       ("yield", po::value<std::string>()->default_value("wait")->value_name("HOW"),

@@ -186,10 +186,11 @@ TEST(CoreRandom, RunStepAndSlicedRunsEndInTheSameState) {
       go_on = sliced.goes_on(r);
     }
 #ifdef S32_HAVE_JIT
-    // The translating engine, to the limit at once and in slices.
+    // The translating engine, to the limit at once translating everything
+    // it meets, and in slices translating only what turns hot.
     Machine jit_whole(program);
     {
-      isa::jit::JitEngine engine(jit_whole.core);
+      isa::jit::JitEngine engine(jit_whole.core, 1);
       while (jit_whole.goes_on(engine.run(kCycleBudget))) {
       }
       translated += engine.translated_instructions();

@@ -1,8 +1,10 @@
 // A translating engine for the ISA core (x86-64 hosts, asmjit): basic
-// blocks of integer, memory and control instructions become host code on
-// first execution; everything else, and every block that could reach the
-// cycle limit, runs in the core's interpreter one instruction at a time, so
-// stops, faults, slow accesses and counts stay the interpreter's exactly.
+// blocks of integer, memory and control instructions become host code
+// (translator.hpp) once they have run a few times, and run chained to each
+// other through an entry table indexed by pc / 4. Everything else, and every
+// block that could reach the cycle limit, runs in the core's interpreter one
+// instruction at a time, so stops, faults, slow accesses and counts stay the
+// interpreter's exactly.
 #pragma once
 
 #include <cstdint>
@@ -13,9 +15,15 @@
 
 namespace s32::isa::jit {
 
+struct Block;
+class Translator;
+
 class JitEngine {
  public:
-  explicit JitEngine(Core& core);
+  // A code word is translated once the dispatcher has come to it
+  // `hot_runs` times (1: at once); cold code is cheaper to interpret.
+  static constexpr unsigned kHotRuns = 64;
+  explicit JitEngine(Core& core, unsigned hot_runs = kHotRuns);
   ~JitEngine();
   JitEngine(const JitEngine&) = delete;
   JitEngine& operator=(const JitEngine&) = delete;
@@ -25,32 +33,29 @@ class JitEngine {
   // Instructions retired by translated code (the rest were interpreted).
   std::uint64_t translated_instructions() const { return translated_; }
 
-  struct Block;
-
  private:
   StopReason dispatch(std::uint64_t cycle_limit);
+  // Drops every translation when the code or the regions changed.
+  void refresh();
   // Adds the opcodes of the whole block runs counted since the last time.
   void settle_counts();
-  std::unique_ptr<Block> translate(std::uint32_t pc);
   void flush();
-  // Called from translated code: a load or store that hits a direct region
-  // inline-checked the way the interpreter does. A miss (or a store into
-  // code) returns failure and the block hands that instruction to the
-  // interpreter.
-  static std::uint64_t load(JitEngine* e, std::uint32_t addr, unsigned op);
-  static std::uint32_t store(JitEngine* e, std::uint32_t addr, std::uint32_t value, unsigned size);
+  static void note_run(void* engine, Block* block);
 
   Core& core_;
-  struct Runtime;
-  std::unique_ptr<Runtime> rt_;
-  std::vector<std::unique_ptr<Block>> blocks_;  // by pc / 4; null until first run
-  std::vector<Block*> counted_;                 // blocks with whole runs to settle
-  std::vector<std::uint8_t> heat_;              // dispatches of each pc not yet translated
+  std::unique_ptr<Translator> translator_;
+  std::vector<std::unique_ptr<Block>> blocks_;  // by pc / 4; null until translated
+  // Translator::kTableHead exits, then the host entry of each code word:
+  // its block, or the exit to the dispatcher.
+  std::vector<const void*> table_;
+  std::vector<Block*> counted_;    // blocks with whole runs to settle
+  std::vector<std::uint8_t> heat_;  // dispatches of each pc not yet translated
+  std::vector<std::uint32_t> translated_slots_, heated_slots_;  // where blocks_ and heat_ are in use
   std::uint64_t generation_ = ~std::uint64_t{0};
   unsigned regions_seen_ = ~0u;
-  std::uint32_t max_latency_ = 0;
-  std::uint32_t last_latency_ = 0;
-  std::uint64_t translated_ = 0;  // of the last access a block made  // of any direct region: bounds a block's memory time
+  std::uint32_t max_latency_ = 0;  // of any direct region: bounds a block's memory time
+  std::uint64_t translated_ = 0;
+  unsigned hot_runs_;
 };
 
 }  // namespace s32::isa::jit
