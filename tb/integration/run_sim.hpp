@@ -94,7 +94,7 @@ class TempDir {
 
 // One s32sim run.
 struct SimRun {
-  std::string program;               // under sw/ in the build tree, without ".s32x"
+  std::string program;               // under sw/ in the build tree, without ".s32x"; or an absolute path
   std::vector<std::string> options;  // s32sim's, besides -q, --root and the output files
   std::vector<std::string> args;     // the guest's
   Env host_env;                      // s32sim's own environment, on top of ours
@@ -118,8 +118,10 @@ inline SimResult run_sim(const SimRun& run, const fs::path& dir) {
   const fs::path sandbox = dir / "sandbox";
   fs::create_directories(sandbox);
   for (const auto& [name, data] : run.files) write_file(sandbox / name, data);
-  const std::string program = fs::path(run.program).filename().string() + ".s32x";
-  fs::copy_file(fs::path(S32_SW_BINARY_DIR) / (run.program + ".s32x"), dir / program);
+  const fs::path source = fs::path(run.program).is_absolute() ? fs::path(run.program)
+                                                              : fs::path(S32_SW_BINARY_DIR) / (run.program + ".s32x");
+  const std::string program = source.filename().string();
+  fs::copy_file(source, dir / program);
   write_file(dir / "stdin", run.stdin_data);
 
   std::vector<std::string> args{S32SIM_PATH,    "-q",         "--root",         "sandbox",
