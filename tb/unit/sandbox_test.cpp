@@ -198,6 +198,14 @@ TEST_P(SandboxResolve, DotDotOutAndBackInIsAllowed) {
   EXPECT_EQ(resolve("../root"), ok(tree_.root()));
 }
 
+// Nothing outside is looked at, even on a path that would come back: only
+// the directories above the root may be passed through.
+TEST_P(SandboxResolve, ComingBackThroughAnOutsideDirectoryIsRefused) {
+  EXPECT_EQ(resolve("../outside/../root/file"), err(EACCES));
+  EXPECT_EQ(resolve(tree_.outside() + "/../root/file"), err(EACCES));
+  EXPECT_EQ(resolve("ln_out_dir/../root/file"), err(EACCES));
+}
+
 TEST_P(SandboxResolve, AbsolutePathsOutsideTheRootAreRefused) {
   TempTree::make_dir(tree_.root() + "x");
   TempTree::write_file(tree_.root() + "x/file", "sibling sharing the root's name as a prefix");
