@@ -132,7 +132,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     ++i;
     if (mode == 2) {
       const int err = kernel.chdir(path);
-      if (walk.chdir(path) != err || walk.cwd() != kernel.cwd()) escape("the lookups differ on chdir", path, walk.cwd());
+      if (walk.chdir(path) != err || walk.cwd() != kernel.cwd())
+        escape("the lookups differ on chdir", path, walk.cwd());
       if (!lexically_inside(kernel.cwd(), tree().real_root) && !lexically_inside(kernel.cwd(), "/g"))
         escape("chdir left the trees", path, kernel.cwd());
     } else {
