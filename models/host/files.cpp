@@ -55,15 +55,17 @@ Work do_stat(HostState& h, Call& k, bool use_lstat) {
       return w;
     }
   } else {
-    std::string path, host_path;
+    std::string path;
     if (!path_arg(req, k.buf, path, c)) return w;
     // "link/" names the directory the link points to, for LSTAT too (Linux).
     const bool follow = !use_lstat || path.back() == '/';
-    if (int e = h.sandbox.resolve(path, follow, host_path)) {
-      fail(c, e);
+    Entry e;
+    if (int err = h.sandbox.resolve(path, follow, e)) {
+      fail(c, err);
       return w;
     }
-    if ((use_lstat ? ::lstat(host_path.c_str(), &st) : ::stat(host_path.c_str(), &st)) != 0) {
+    // A link followed is resolved already: what is left there is the entry.
+    if (::fstatat(e.dir.get(), e.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
       fail(c, errno);
       return w;
     }
@@ -180,16 +182,9 @@ Work open(HostState& h, Call& k) {
     fail(c, EMFILE);
     return w;
   }
-  const bool follow = !(flags & O_NOFOLLOW) && !((flags & O_CREAT) && (flags & O_EXCL));
-  std::string host_path;
-  if (int e = h.sandbox.resolve(path, follow, host_path)) {
+  int fd = -1;
+  if (int e = h.sandbox.open(path, flags, 0644, fd)) {
     fail(c, e);
-    return w;
-  }
-  // The path is resolved, so a link left at the end is one not to follow.
-  const int fd = ::open(host_path.c_str(), flags | O_CLOEXEC | O_NOFOLLOW, 0644);
-  if (fd < 0) {
-    fail(c, errno);
     return w;
   }
   h.fds.put(index, {Slot::Kind::File, fd, true, nullptr});
@@ -268,26 +263,36 @@ Work path_op(HostState& h, Call& k) {
     return w;
   }
   // Operations on the name itself do not follow a final link; access does.
-  std::string host_path;
-  if (int e = h.sandbox.resolve(path, req.opcode == kAccess, host_path)) {
-    fail(c, e);
+  Entry e;
+  if (int err = h.sandbox.resolve(path, req.opcode == kAccess, e)) {
+    fail(c, err);
     return w;
   }
-  // The root's own name lives in its parent, outside the sandbox; Linux
-  // answers EBUSY for removing a process's root directory.
-  if (req.opcode == kRmdir && host_path == h.sandbox.root()) {
+  // A tree's top has its name outside the tree; Linux answers EBUSY for
+  // removing a process's root directory.
+  if (req.opcode == kRmdir && e.top) {
     fail(c, EBUSY);
     return w;
   }
+  // A read-only tree answers as a read-only mount: EROFS for every change,
+  // and for ACCESS(W_OK) of what exists.
+  if (req.opcode != kAccess && h.sandbox.read_only(e)) {
+    fail(c, EROFS);
+    return w;
+  }
+  const int dir = e.dir.get();
+  const char* name = e.name.c_str();
   int r = -1;
   switch (req.opcode) {
-    case kUnlink: r = ::unlink(host_path.c_str()); break;
-    case kMkdir: r = ::mkdir(host_path.c_str(), req.status ? static_cast<mode_t>(req.status & 07777) : 0755); break;
-    case kRmdir: r = ::rmdir(host_path.c_str()); break;
-    case kAccess: r = ::access(host_path.c_str(), static_cast<int>(req.status & 7)); break;
+    case kUnlink: r = ::unlinkat(dir, name, 0); break;
+    case kMkdir: r = ::mkdirat(dir, name, req.status ? static_cast<mode_t>(req.status & 07777) : 0755); break;
+    case kRmdir: r = ::unlinkat(dir, name, AT_REMOVEDIR); break;
+    case kAccess: r = ::faccessat(dir, name, static_cast<int>(req.status & 7), AT_SYMLINK_NOFOLLOW); break;
     default: break;
   }
-  if (r != 0) fail(c, errno);
+  int err = r != 0 ? errno : 0;
+  if (!err && req.opcode == kAccess && (req.status & W_OK) && h.sandbox.read_only(e)) err = EROFS;
+  if (err) fail(c, err);
   else ok(c);
   return w;
 }
@@ -308,16 +313,20 @@ Work rename(HostState& h, Call& k) {
     fail(c, ENOENT);
     return w;
   }
-  std::string host_from, host_to;
-  if (int e = h.sandbox.resolve(from, false, host_from)) {
+  Entry src, dst;
+  if (int e = h.sandbox.resolve(from, false, src)) {
     fail(c, e);
     return w;
   }
-  if (int e = h.sandbox.resolve(to, false, host_to)) {
+  if (int e = h.sandbox.resolve(to, false, dst)) {
     fail(c, e);
     return w;
   }
-  if (::rename(host_from.c_str(), host_to.c_str()) != 0) fail(c, errno);
+  if (h.sandbox.read_only(src) || h.sandbox.read_only(dst)) {
+    fail(c, EROFS);
+    return w;
+  }
+  if (::renameat(src.dir.get(), src.name.c_str(), dst.dir.get(), dst.name.c_str()) != 0) fail(c, errno);
   else ok(c);
   return w;
 }
@@ -346,18 +355,19 @@ Work opendir(HostState& h, Call& k) {
   const Request& req = k.req;
   Completion& c = k.c;
   const Work w{ServiceClass::File, req.length};
-  std::string path, host_path;
+  std::string path;
   if (!path_arg(req, k.buf, path, c)) return w;
   const int index = h.fds.alloc();
   if (index < 0) {
     fail(c, EMFILE);
     return w;
   }
-  if (int e = h.sandbox.resolve(path, true, host_path)) {
-    fail(c, e);
+  Entry e;
+  if (int err = h.sandbox.resolve(path, true, e)) {
+    fail(c, err);
     return w;
   }
-  const int fd = ::open(host_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  const int fd = ::openat(e.dir.get(), e.name.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
   DIR* dir = fd >= 0 ? ::fdopendir(fd) : nullptr;
   if (!dir) {
     const int err = errno;

@@ -9,12 +9,14 @@
 
 #include "host/latency_model.hpp"
 #include "host/policy.hpp"
+#include "host/sandbox.hpp"
 #include "host/tube_service.hpp"
 
 namespace s32::host {
 
 struct HostConfig {
   std::string root = ".";              // sandbox root
+  std::vector<DirGrant> dirs;          // directories granted besides the root (--dir)
   std::vector<std::string> argv;       // guest argv, argv[0] = program path as given
   std::vector<std::string> env;        // the guest's whole environment, "NAME=VALUE"
   std::optional<std::int64_t> epoch_ns;  // GETTIME at simulated time 0; unset: host time at start

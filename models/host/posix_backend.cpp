@@ -26,7 +26,7 @@ std::string make_blob(const std::vector<std::string>& strings) {
 HostState::HostState(const HostConfig& c, Console& con)
     : config(c),
       console(con),
-      sandbox(c.root),
+      sandbox(c.root, c.dirs),
       fds(con.in_fd(), con.out_fd(), con.err_fd()),
       args_blob(make_blob(c.argv)),
       env_blob(make_blob(c.env)),

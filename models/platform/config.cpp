@@ -96,6 +96,9 @@ std::vector<Setting> settings(const Config& c) {
   add("memory", "ram-latency", K::Number, std::to_string(c.ram_latency));
 
   add("host", "root", K::Text, c.host.root);
+  std::vector<std::pair<std::string, std::string>> dirs;
+  for (const host::DirGrant& g : c.host.dirs) dirs.emplace_back(g.spec(), "");
+  if (!dirs.empty()) add_items("host", "dir", K::List, std::move(dirs), false);
   std::vector<std::pair<std::string, std::string>> env;
   for (const std::string& kv : c.host.env) {
     const auto eq = kv.find('=');

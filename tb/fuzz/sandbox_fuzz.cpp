@@ -1,13 +1,15 @@
 // libFuzzer target: the sandbox's public interface (resolve, chdir) on
 // arbitrary guest paths, in a small tree made once per process under the
-// system temporary directory. The tree has a file, directories, symbolic
-// links that stay inside (relative, absolute, chained), links that leave
-// (to the parent, to /, to a sibling directory holding a "secret" file)
-// and a link loop. Whatever the input, a path the sandbox accepts must lie
-// inside the root, and so must everything it names once the host follows
-// its links; chdir must keep the working directory inside. The target only
-// resolves and stats (lstat/readlink/realpath): it creates and removes
-// nothing but its own tree.
+// system temporary directory: a root and a directory granted at guest /g.
+// The tree has a file, directories, symbolic links that stay inside
+// (relative, absolute, chained, from the grant into the root), links that
+// leave (to the parent, to /, to a sibling directory holding a "secret"
+// file, to the grant's host path) and a link loop. Whatever the input, a
+// path the sandbox accepts must lie inside the root or the grant, and so
+// must everything it names once the host follows its links; chdir must
+// keep the working directory inside. Both lookups (openat2 and the walk)
+// must give the same answer. The target only resolves and stats: it
+// creates and removes nothing but its own tree.
 //
 // Input: NUL-separated paths. The first byte of each chooses what is done
 // with the rest: resolve following the last link, resolve not following
@@ -22,6 +24,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "host/sandbox.hpp"
 
@@ -30,8 +33,8 @@ namespace fs = std::filesystem;
 namespace {
 
 struct Tree {
-  fs::path base, root;
-  std::string real_root;
+  fs::path base, root, grant;
+  std::string real_root, real_grant;
   Tree() {
     base = fs::temp_directory_path() / ("s32_sandbox_fuzz_" + std::to_string(::getpid()));
     fs::remove_all(base);
@@ -50,7 +53,16 @@ struct Tree {
     fs::create_symlink("loop", root / "loop");
     fs::create_symlink("../../..", root / "d" / "e" / "far_up");
     fs::create_symlink("../f", root / "d" / "rel_f");
+    grant = base / "grant";
+    fs::create_directories(grant / "h");
+    std::ofstream(grant / "h" / "gf") << "granted";
+    fs::create_symlink(root / "f", grant / "to_root");
+    fs::create_symlink("/g/h", grant / "to_h");
+    fs::create_symlink(grant / "h", grant / "host_path");
+    fs::create_symlink("../outside", grant / "out");
+    fs::create_symlink("/g", root / "to_g");
     real_root = fs::canonical(root).string();
+    real_grant = fs::canonical(grant).string();
   }
   ~Tree() {
     std::error_code ec;
@@ -83,20 +95,35 @@ std::string reached(const std::string& host, bool follow_last) {
   return std::string(buf);
 }
 
-void check(const s32::host::Sandbox& box, const std::string& guest, bool follow_last) {
-  std::string host;
-  if (box.resolve(guest, follow_last, host) != 0) return;
-  const std::string& root = tree().real_root;
-  if (!lexically_inside(host, root)) escape("resolved outside the root", guest, host);
-  if (host == root) return;  // the root itself (its parent is outside, legitimately)
+bool in_a_tree(const std::string& host) {
+  return lexically_inside(host, tree().real_root) || lexically_inside(host, tree().real_grant);
+}
+
+void check(const s32::host::Sandbox& kernel, const s32::host::Sandbox& walk, const std::string& guest,
+           bool follow_last) {
+  s32::host::Entry e, w;
+  const int err = kernel.resolve(guest, follow_last, e);
+  const int walk_err = walk.resolve(guest, follow_last, w);
+  const std::string host = err ? "" : s32::host::Sandbox::host_path(e);
+  if (walk_err != err || (!err && s32::host::Sandbox::host_path(w) != host)) {
+    std::fprintf(stderr, "sandbox_fuzz: the lookups differ on '%s': errno %d '%s', walk errno %d\n", guest.c_str(),
+                 err, host.c_str(), walk_err);
+    std::abort();
+  }
+  if (err) return;
+  if (!in_a_tree(host)) escape("resolved outside the trees", guest, host);
+  if (e.top) return;  // a tree's top itself (its parent is outside, legitimately)
   const std::string r = reached(host, follow_last);
-  if (!r.empty() && !lexically_inside(r, root)) escape("the host follows it outside the root", guest, r);
+  if (!r.empty() && !in_a_tree(r)) escape("the host follows it outside the trees", guest, r);
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  s32::host::Sandbox box(tree().root.string());
+  using s32::host::Sandbox;
+  const std::vector<s32::host::DirGrant> grants = {{tree().grant.string(), "/g", false}};
+  Sandbox kernel(tree().root.string(), grants, Sandbox::Lookup::Kernel);
+  Sandbox walk(tree().root.string(), grants, Sandbox::Lookup::Walk);
   std::size_t i = 0;
   while (i < size) {
     const std::uint8_t mode = data[i++] % 3;
@@ -104,10 +131,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     while (i < size && data[i] != 0) path.push_back(static_cast<char>(data[i++]));
     ++i;
     if (mode == 2) {
-      box.chdir(path);
-      if (!lexically_inside(box.cwd(), tree().real_root)) escape("chdir left the root", path, box.cwd());
+      const int err = kernel.chdir(path);
+      if (walk.chdir(path) != err || walk.cwd() != kernel.cwd())
+        escape("the lookups differ on chdir", path, walk.cwd());
+      if (!lexically_inside(kernel.cwd(), tree().real_root) && !lexically_inside(kernel.cwd(), "/g"))
+        escape("chdir left the trees", path, kernel.cwd());
     } else {
-      check(box, path, mode == 0);
+      check(kernel, walk, path, mode == 0);
     }
   }
   return 0;

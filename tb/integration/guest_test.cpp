@@ -309,3 +309,44 @@ TEST_F(Guest, DeniedFileServiceWritesNothingAndIsCounted) {
   EXPECT_EQ(res.status, 0) << res.err;
   EXPECT_EQ(json_field(res.stats, "policy_refused", "total"), 0u);
 }
+
+namespace {
+
+// --dir: s32sim runs in dir_, just outside its root (dir_/sandbox). Granted
+// dir_, the guest starts there, as the user is; without it, at the root.
+TEST_F(Guest, AGuestStartsInTheGrantedDirectoryItIsRunFrom) {
+  SimRun r;
+  r.program = "examples/listdir";
+  r.options = {"--dir", "."};
+  SimResult res = run(r);
+  EXPECT_EQ(res.status, 0) << res.err;
+  EXPECT_NE(res.out.find("sandbox\n"), std::string::npos) << res.out;
+  EXPECT_NE(res.out.find("listdir.s32x\n"), std::string::npos) << res.out;
+  fs::remove_all(dir_);
+
+  r.options = {"--dir", ".::/granted:ro"};
+  r.args = {"/granted/sandbox/.."};
+  res = run(r);
+  EXPECT_EQ(res.status, 0) << res.err;
+  EXPECT_NE(res.out.find("listdir.s32x\n"), std::string::npos) << res.out;
+  fs::remove_all(dir_);
+
+  r.options = {};
+  r.args = {};
+  res = run(r);
+  EXPECT_EQ(res.status, 0) << res.err;
+  EXPECT_EQ(res.out, "");
+}
+
+TEST_F(Guest, AReadOnlyGrantRefusesTheGuestsWritesWithErofs) {
+  SimRun r;
+  r.program = "examples/file_roundtrip";
+  r.options = {"--dir", ".:ro"};
+  const SimResult res = run(r);
+  EXPECT_EQ(res.status, 1);
+  EXPECT_NE(res.err.find("failed, errno 30"), std::string::npos) << res.err;
+  EXPECT_FALSE(fs::exists(dir_ / "roundtrip.txt"));
+  EXPECT_TRUE(res.files.empty());
+}
+
+}  // namespace

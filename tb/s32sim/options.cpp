@@ -14,7 +14,9 @@
 #include <iostream>
 #include <map>
 #include <sstream>
+#include <stdexcept>
 
+#include "host/sandbox.hpp"
 #include "platform/output_file.hpp"
 #include "platform/platform.hpp"
 
@@ -257,6 +259,20 @@ void fill_config(const po::variables_map& vm, platform::Config& config) {
       throw UsageError("root", "'" + config.host.root + "': " + std::strerror(errno));
     if (!S_ISDIR(st.st_mode)) throw UsageError("root", "'" + config.host.root + "': " + std::strerror(ENOTDIR));
   }
+  if (vm.count("dir")) {
+    for (const std::string& spec : vm["dir"].as<std::vector<std::string>>()) {
+      host::DirGrant g;
+      if (std::string e = host::DirGrant::parse(spec, g); !e.empty()) throw UsageError("dir", e);
+      config.host.dirs.push_back(std::move(g));
+    }
+    // The sandbox's own rules (directories that exist, distinct guest
+    // paths), applied now so that a bad grant is a usage error.
+    try {
+      const host::Sandbox check(config.host.root, config.host.dirs);
+    } catch (const std::runtime_error& e) {
+      throw UsageError("dir", e.what());
+    }
+  }
   for (const host::PolicyList& l : host::kPolicyLists)
     if (vm.count(l.name))
       for (const std::string& t : vm[l.name].as<std::vector<std::string>>())
@@ -435,7 +451,12 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
       ("ram-latency", po::value<std::string>()->default_value("3")->value_name("N"), "cycles per RAM access");
   host.add_options()
       ("root", po::value<std::string>()->default_value(".")->value_name("DIR"),
-       "sandbox root: the guest's files live under it; paths that leave it fail with EACCES")
+       "sandbox root: the guest's files live under it, at their host paths; paths that leave it and "
+       "every --dir fail with EACCES")
+      ("dir", po::value<std::vector<std::string>>()->composing()->value_name("HOST[::GUEST][:ro]"),
+       "grant the guest the host directory HOST at the absolute guest path GUEST (default: HOST's own "
+       "path); with :ro every change there (writing open, MKDIR, RMDIR, UNLINK, RENAME) fails with "
+       "EROFS; repeatable")
       ("env", po::value<std::vector<std::string>>()->composing()->value_name("NAME=VALUE"),
        "set a guest environment variable (the guest sees only these); repeatable")
       ("pass-env", po::value<std::vector<std::string>>()->composing()->value_name("NAME"),

@@ -1,6 +1,8 @@
 // The s32sim command line: what goes to the guest, option values, profiles
 // and explicit overrides, config files, and usage errors.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -153,6 +155,45 @@ TEST(Options, ServicePolicyLists) {
   }
 }
 
+// --dir HOST[::GUEST][:ro], repeatable, from the command line or a config
+// file; a HOST that is not a directory, a relative or climbing GUEST, and a
+// guest path granted twice are usage errors.
+TEST(Options, GrantedDirectories) {
+  const std::string a = testing::TempDir() + "s32sim-dir-a", b = testing::TempDir() + "s32sim-dir-b";
+  const std::string file = testing::TempDir() + "s32sim-dir-file";
+  ::mkdir(a.c_str(), 0755);
+  ::mkdir(b.c_str(), 0755);
+  std::ofstream(file) << "x";
+  const Parsed p = parse({"--dir", a, "--dir", b + "::/data/./b/:ro", "prog.s32x"});
+  ASSERT_FALSE(p.result.exit) << p.out;
+  ASSERT_EQ(p.config.host.dirs.size(), 2u);
+  EXPECT_EQ(p.config.host.dirs[0].host, a);
+  EXPECT_EQ(p.config.host.dirs[0].guest, "");
+  EXPECT_FALSE(p.config.host.dirs[0].read_only);
+  EXPECT_EQ(p.config.host.dirs[1].spec(), b + "::/data/b:ro");
+
+  const std::string ini = testing::TempDir() + "s32sim-dirs.ini";
+  std::ofstream(ini) << "[host]\ndir = " << a << "::/a:ro\n";
+  const Parsed q = parse({"--config", ini, "prog.s32x"});
+  std::remove(ini.c_str());
+  ASSERT_EQ(q.config.host.dirs.size(), 1u);
+  EXPECT_EQ(q.config.host.dirs[0].spec(), a + "::/a:ro");
+
+  for (const std::vector<std::string>& bad :
+       {std::vector<std::string>{"--dir", a + "-missing"}, {"--dir", file}, {"--dir", "::/x"}, {"--dir", ":ro"},
+        {"--dir", a + "::data"}, {"--dir", a + "::/x/../y"}, {"--dir", a + "::"}, {"--dir", a, "--dir", a},
+        {"--dir", a + "::/g", "--dir", b + "::/g/"}}) {
+    std::vector<std::string> args = bad;
+    args.push_back("prog.s32x");
+    const Parsed r = parse(args);
+    EXPECT_TRUE(r.result.exit) << testing::PrintToString(bad);
+    EXPECT_EQ(r.result.status, 2) << testing::PrintToString(bad);
+  }
+  std::remove(file.c_str());
+  ::rmdir(a.c_str());
+  ::rmdir(b.c_str());
+}
+
 TEST(Options, HelpAndVersionExitZero) {
   const Parsed help = parse({"--help"});
   EXPECT_TRUE(help.result.exit);
@@ -193,7 +234,8 @@ TEST(Options, TracingOptionsFillTheConfig) {
 TEST(Options, SavedConfigParsesBackToTheSameConfiguration) {
   const Parsed first = parse({"--profile", "reference", "--mode", "cycle", "--irq", "on", "--irq-coalesce", "3,70",
                               "--cost", "mul=9", "--latency", "file=5+1", "--env", "X=y z", "--epoch", "12.5",
-                              "--strict", "prog.s32x", "a", ""});
+                              "--strict", "--dir", testing::TempDir() + "::/tmp-granted:ro", "--dir",
+                              testing::TempDir(), "prog.s32x", "a", ""});
   ASSERT_FALSE(first.result.exit);
   std::ostringstream saved;
   s32::sim::write_config(saved, first.config);
@@ -207,6 +249,8 @@ TEST(Options, SavedConfigParsesBackToTheSameConfiguration) {
   EXPECT_EQ(again.str(), saved.str());
   EXPECT_EQ(second.config.guest_args, (std::vector<std::string>{"a", ""}));
   EXPECT_EQ(second.config.cpu.costs[0x0A], 9u);
+  ASSERT_EQ(second.config.host.dirs.size(), 2u);
+  EXPECT_EQ(second.config.host.dirs[0].spec(), testing::TempDir() + "::/tmp-granted:ro");
 }
 
 TEST(Options, SectionKeysAndFlatKeysAreTheSameOptions) {

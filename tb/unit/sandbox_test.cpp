@@ -1,7 +1,9 @@
 // Sandbox path confinement: every way out of the root (`..`, absolute paths,
 // links to files and directories, relative and absolute targets, chains)
 // must give EACCES, every way that stays inside must resolve to the right
-// host path, and the guest's cwd moves without moving the process.
+// host entry, and the guest's cwd moves without moving the process. Each
+// test runs with both lookups (openat2 where the kernel has it, and the
+// component walk), which must answer alike.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -11,16 +13,19 @@
 #include <ostream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "host/sandbox.hpp"
 #include "temp_tree.hpp"
 
 namespace {
 
+using s32::host::DirGrant;
+using s32::host::Entry;
 using s32::host::Sandbox;
 using s32::test::TempTree;
 
-// What resolve() gave: the host path, or the errno it failed with.
+// What resolve() gave: where the host has the entry, or the errno it failed with.
 struct Resolved {
   int err;
   std::string path;
@@ -60,7 +65,7 @@ std::string process_cwd() {
 
 // A root with files, a subdirectory and links of every kind, and a sibling
 // "outside" holding a secret the links aim at.
-class SandboxTest : public ::testing::Test {
+class SandboxTest : public ::testing::TestWithParam<Sandbox::Lookup> {
  protected:
   SandboxTest() {
     const std::string r = tree_.root(), out = tree_.outside();
@@ -87,13 +92,19 @@ class SandboxTest : public ::testing::Test {
     TempTree::make_link("a/new", r + "/dangling_in");
     TempTree::make_link(out + "/new", r + "/dangling_out");
     TempTree::make_link("..", r + "/parent");
-    sb_ = std::make_unique<Sandbox>(r);
+    sb_ = make(r);
   }
 
+  std::unique_ptr<Sandbox> make(const std::string& root) const {
+    return std::make_unique<Sandbox>(root, std::vector<DirGrant>{}, GetParam());
+  }
+  static Resolved resolve_in(const Sandbox& sb, const std::string& path, bool follow_last = true) {
+    Entry e;
+    if (int err = sb.resolve(path, follow_last, e)) return {err, {}};
+    return {0, Sandbox::host_path(e)};
+  }
   Resolved resolve(const std::string& path, bool follow_last = true) const {
-    Resolved r{0, {}};
-    r.err = sb_->resolve(path, follow_last, r.path);
-    return r;
+    return resolve_in(*sb_, path, follow_last);
   }
   std::string in_root(const std::string& rel) const { return tree_.in_root(rel); }
 
@@ -107,46 +118,56 @@ using SandboxChdir = SandboxTest;
 
 // ---- the root itself
 
-TEST_F(SandboxRoot, IsAbsoluteAndCanonicalWhateverTheSpelling) {
+TEST_P(SandboxRoot, IsAbsoluteAndCanonicalWhateverTheSpelling) {
   EXPECT_EQ(sb_->root(), tree_.root());
   EXPECT_EQ(sb_->cwd(), tree_.root());
-  EXPECT_EQ(Sandbox(tree_.root() + "/").root(), tree_.root());
-  EXPECT_EQ(Sandbox(tree_.root() + "//a/..").root(), tree_.root());
+  EXPECT_EQ(make(tree_.root() + "/")->root(), tree_.root());
+  EXPECT_EQ(make(tree_.root() + "//a/..")->root(), tree_.root());
   TempTree::make_link("root", tree_.base() + "/root_link");
-  EXPECT_EQ(Sandbox(tree_.base() + "/root_link/").root(), tree_.root());
+  EXPECT_EQ(make(tree_.base() + "/root_link/")->root(), tree_.root());
 }
 
-TEST_F(SandboxRoot, RelativeRootStartsAtTheProcessCwd) {
+TEST_P(SandboxRoot, RelativeRootStartsAtTheProcessCwd) {
   ProcessCwdGuard guard;
   ASSERT_EQ(::chdir(tree_.base().c_str()), 0);
-  EXPECT_EQ(Sandbox("root").root(), tree_.root());
-  EXPECT_EQ(Sandbox("./root/").root(), tree_.root());
+  EXPECT_EQ(make("root")->root(), tree_.root());
+  EXPECT_EQ(make("./root/")->root(), tree_.root());
   ASSERT_EQ(::chdir(in_root("a").c_str()), 0);
-  const Sandbox up("..");
-  EXPECT_EQ(up.root(), tree_.root());
-  EXPECT_EQ(up.cwd(), tree_.root());
+  EXPECT_EQ(make("..")->root(), tree_.root());
 }
 
-TEST_F(SandboxRoot, ThatIsNotADirectoryThrows) {
-  EXPECT_THROW(Sandbox(in_root("file")), std::runtime_error);
-  EXPECT_THROW(Sandbox(in_root("ln_in")), std::runtime_error);
-  EXPECT_THROW(Sandbox(in_root("missing")), std::runtime_error);
-  EXPECT_THROW(Sandbox(in_root("dangling_in")), std::runtime_error);
-  EXPECT_THROW(Sandbox(""), std::runtime_error);
+// The guest starts where the user is when that is inside the root, so a
+// relative name means what it means to the user; from outside, at the root.
+TEST_P(SandboxRoot, TheGuestStartsInTheProcessCwdWhenItIsInside) {
+  ProcessCwdGuard guard;
+  ASSERT_EQ(::chdir(in_root("a").c_str()), 0);
+  const auto inside = make(tree_.root());
+  EXPECT_EQ(inside->cwd(), in_root("a"));
+  EXPECT_EQ(resolve_in(*inside, "file"), ok(in_root("a/file")));
+  ASSERT_EQ(::chdir(tree_.outside().c_str()), 0);
+  EXPECT_EQ(make(tree_.root())->cwd(), tree_.root());
+  const auto all = make("/");
+  EXPECT_EQ(all->cwd(), tree_.outside());
+  EXPECT_EQ(resolve_in(*all, "secret"), ok(tree_.outside() + "/secret"));
 }
 
-TEST_F(SandboxRoot, SlashConfinesNothing) {
-  const Sandbox all("/");
-  std::string out;
-  EXPECT_EQ(all.resolve("/..", true, out), 0);
-  EXPECT_EQ(out, "/");
-  EXPECT_EQ(all.resolve(tree_.outside() + "/secret", true, out), 0);
-  EXPECT_EQ(out, tree_.outside() + "/secret");
+TEST_P(SandboxRoot, ThatIsNotADirectoryThrows) {
+  for (const std::string& p : {in_root("file"), in_root("ln_in"), in_root("missing"), in_root("dangling_in"),
+                               std::string()}) {
+    SCOPED_TRACE(p);
+    EXPECT_THROW(make(p), std::runtime_error);
+  }
+}
+
+TEST_P(SandboxRoot, SlashConfinesNothing) {
+  const auto all = make("/");
+  EXPECT_EQ(resolve_in(*all, "/.."), ok("/"));
+  EXPECT_EQ(resolve_in(*all, tree_.outside() + "/secret"), ok(tree_.outside() + "/secret"));
 }
 
 // ---- resolve
 
-TEST_F(SandboxResolve, RelativePathsStartAtTheRoot) {
+TEST_P(SandboxResolve, RelativePathsStartAtTheRoot) {
   EXPECT_EQ(resolve("a/file"), ok(in_root("a/file")));
   EXPECT_EQ(resolve("./a/./file"), ok(in_root("a/file")));
   EXPECT_EQ(resolve("a//file"), ok(in_root("a/file")));
@@ -156,12 +177,12 @@ TEST_F(SandboxResolve, RelativePathsStartAtTheRoot) {
   EXPECT_EQ(resolve("a/"), ok(in_root("a")));
 }
 
-TEST_F(SandboxResolve, EmptyAndOverlongPathsFail) {
+TEST_P(SandboxResolve, EmptyAndOverlongPathsFail) {
   EXPECT_EQ(resolve(""), err(ENOENT));
   EXPECT_EQ(resolve(std::string(PATH_MAX, 'x')), err(ENAMETOOLONG));
 }
 
-TEST_F(SandboxResolve, DotDotCannotLeaveTheRoot) {
+TEST_P(SandboxResolve, DotDotCannotLeaveTheRoot) {
   for (const char* p : {"..", "../", "../outside/secret", "a/../../outside", "a/../..", "../../../../etc/passwd",
                         "a/../../root/../outside/secret"}) {
     SCOPED_TRACE(p);
@@ -170,14 +191,22 @@ TEST_F(SandboxResolve, DotDotCannotLeaveTheRoot) {
   }
 }
 
-TEST_F(SandboxResolve, DotDotOutAndBackInIsAllowed) {
+TEST_P(SandboxResolve, DotDotOutAndBackInIsAllowed) {
   EXPECT_EQ(resolve("../root/a/file"), ok(in_root("a/file")));
   EXPECT_EQ(resolve("a/../../root/file"), ok(in_root("file")));
   EXPECT_EQ(resolve("/../.." + tree_.root() + "/a"), ok(in_root("a")));
   EXPECT_EQ(resolve("../root"), ok(tree_.root()));
 }
 
-TEST_F(SandboxResolve, AbsolutePathsOutsideTheRootAreRefused) {
+// Nothing outside is looked at, even on a path that would come back: only
+// the directories above the root may be passed through.
+TEST_P(SandboxResolve, ComingBackThroughAnOutsideDirectoryIsRefused) {
+  EXPECT_EQ(resolve("../outside/../root/file"), err(EACCES));
+  EXPECT_EQ(resolve(tree_.outside() + "/../root/file"), err(EACCES));
+  EXPECT_EQ(resolve("ln_out_dir/../root/file"), err(EACCES));
+}
+
+TEST_P(SandboxResolve, AbsolutePathsOutsideTheRootAreRefused) {
   TempTree::make_dir(tree_.root() + "x");
   TempTree::write_file(tree_.root() + "x/file", "sibling sharing the root's name as a prefix");
   for (const std::string& p : {std::string("/"), std::string("/etc/passwd"), tree_.base(), tree_.outside(),
@@ -189,14 +218,14 @@ TEST_F(SandboxResolve, AbsolutePathsOutsideTheRootAreRefused) {
   }
 }
 
-TEST_F(SandboxResolve, AbsolutePathsInsideTheRootAreAllowed) {
+TEST_P(SandboxResolve, AbsolutePathsInsideTheRootAreAllowed) {
   EXPECT_EQ(resolve(tree_.root()), ok(tree_.root()));
   EXPECT_EQ(resolve(tree_.root() + "/"), ok(tree_.root()));
   EXPECT_EQ(resolve(in_root("a/file")), ok(in_root("a/file")));
   EXPECT_EQ(resolve(in_root("a/new")), ok(in_root("a/new")));
 }
 
-TEST_F(SandboxResolve, LinksThatStayInsideAreFollowed) {
+TEST_P(SandboxResolve, LinksThatStayInsideAreFollowed) {
   EXPECT_EQ(resolve("ln_in"), ok(in_root("a/file")));
   EXPECT_EQ(resolve("ln_abs_in"), ok(in_root("a/file")));
   EXPECT_EQ(resolve("ln_dir"), ok(in_root("a")));
@@ -208,7 +237,7 @@ TEST_F(SandboxResolve, LinksThatStayInsideAreFollowed) {
   EXPECT_EQ(resolve("ln_dir/up/ln_dir/.."), ok(tree_.root()));
 }
 
-TEST_F(SandboxResolve, LinksOutOfTheRootAreRefused) {
+TEST_P(SandboxResolve, LinksOutOfTheRootAreRefused) {
   for (const char* p : {"ln_out_abs", "ln_out_rel", "ln_out_dir", "ln_out_dir/secret", "ln_out_dir_rel",
                         "ln_out_dir_rel/secret", "ln_out_dir/new", "chain1", "chain3", "parent",
                         "parent/outside/secret", "a/up/..", "a/up/../outside"}) {
@@ -220,12 +249,12 @@ TEST_F(SandboxResolve, LinksOutOfTheRootAreRefused) {
   EXPECT_EQ(resolve("chain1/x", false), err(EACCES));
 }
 
-TEST_F(SandboxResolve, LinkToTheRootsParentMayComeBackIn) {
+TEST_P(SandboxResolve, LinkToTheRootsParentMayComeBackIn) {
   EXPECT_EQ(resolve("parent/root/file"), ok(in_root("file")));
   EXPECT_EQ(resolve("parent/root/ln_in"), ok(in_root("a/file")));
 }
 
-TEST_F(SandboxResolve, FinalLinkIsLeftAloneWhenNotFollowed) {
+TEST_P(SandboxResolve, FinalLinkIsLeftAloneWhenNotFollowed) {
   EXPECT_EQ(resolve("ln_out_abs", false), ok(in_root("ln_out_abs")));
   EXPECT_EQ(resolve("ln_out_dir", false), ok(in_root("ln_out_dir")));
   EXPECT_EQ(resolve("dangling_out", false), ok(in_root("dangling_out")));
@@ -233,7 +262,7 @@ TEST_F(SandboxResolve, FinalLinkIsLeftAloneWhenNotFollowed) {
   EXPECT_EQ(resolve("ln_dir/up", false), ok(in_root("a/up")));
 }
 
-TEST_F(SandboxResolve, LoopsAreEloop) {
+TEST_P(SandboxResolve, LoopsAreEloop) {
   for (const char* p : {"loop1", "loop2", "self", "loop1/x", "self/x", "a/../loop2"}) {
     SCOPED_TRACE(p);
     EXPECT_EQ(resolve(p), err(ELOOP));
@@ -241,7 +270,7 @@ TEST_F(SandboxResolve, LoopsAreEloop) {
   EXPECT_EQ(resolve("self/x", false), err(ELOOP));
 }
 
-TEST_F(SandboxResolve, FortyLinksResolveAndFortyOneAreEloop) {
+TEST_P(SandboxResolve, FortyLinksResolveAndFortyOneAreEloop) {
   // Linux's own limit: 40 links per lookup.
   for (int i = 0; i < 40; ++i) TempTree::make_link("c" + std::to_string(i + 1), in_root("c" + std::to_string(i)));
   TempTree::make_link("a/file", in_root("c40"));
@@ -249,7 +278,7 @@ TEST_F(SandboxResolve, FortyLinksResolveAndFortyOneAreEloop) {
   EXPECT_EQ(resolve("c0"), err(ELOOP));
 }
 
-TEST_F(SandboxResolve, MissingComponents) {
+TEST_P(SandboxResolve, MissingComponents) {
   EXPECT_EQ(resolve("nodir/x"), err(ENOENT));
   EXPECT_EQ(resolve("nodir/x", false), err(ENOENT));
   EXPECT_EQ(resolve("a/file/x"), err(ENOTDIR));
@@ -263,7 +292,7 @@ TEST_F(SandboxResolve, MissingComponents) {
 
 // ---- chdir
 
-TEST_F(SandboxChdir, RelativePathsFollowTheGuestCwd) {
+TEST_P(SandboxChdir, RelativePathsFollowTheGuestCwd) {
   const std::string before = process_cwd();
   ASSERT_EQ(sb_->chdir("a"), 0);
   EXPECT_EQ(sb_->cwd(), in_root("a"));
@@ -277,7 +306,7 @@ TEST_F(SandboxChdir, RelativePathsFollowTheGuestCwd) {
   EXPECT_EQ(resolve(in_root("file")), ok(in_root("file")));
 }
 
-TEST_F(SandboxChdir, BackToTheRootButNotAbove) {
+TEST_P(SandboxChdir, BackToTheRootButNotAbove) {
   ASSERT_EQ(sb_->chdir("a"), 0);
   EXPECT_EQ(sb_->chdir(".."), 0);
   EXPECT_EQ(sb_->cwd(), tree_.root());
@@ -291,7 +320,7 @@ TEST_F(SandboxChdir, BackToTheRootButNotAbove) {
   EXPECT_EQ(sb_->cwd(), tree_.root());
 }
 
-TEST_F(SandboxChdir, FollowsLinksThatStayInside) {
+TEST_P(SandboxChdir, FollowsLinksThatStayInside) {
   ASSERT_EQ(sb_->chdir("ln_dir"), 0);
   EXPECT_EQ(sb_->cwd(), in_root("a"));
   ASSERT_EQ(sb_->chdir("up"), 0);
@@ -302,7 +331,7 @@ TEST_F(SandboxChdir, FollowsLinksThatStayInside) {
   EXPECT_EQ(sb_->cwd(), tree_.root());
 }
 
-TEST_F(SandboxChdir, FailuresLeaveTheCwdAlone) {
+TEST_P(SandboxChdir, FailuresLeaveTheCwdAlone) {
   ASSERT_EQ(sb_->chdir("a"), 0);
   EXPECT_EQ(sb_->chdir("file"), ENOTDIR);
   EXPECT_EQ(sb_->chdir("missing"), ENOENT);
@@ -310,5 +339,10 @@ TEST_F(SandboxChdir, FailuresLeaveTheCwdAlone) {
   EXPECT_EQ(sb_->chdir(""), ENOENT);
   EXPECT_EQ(sb_->cwd(), in_root("a"));
 }
+
+INSTANTIATE_TEST_SUITE_P(Lookups, SandboxRoot, ::testing::Values(Sandbox::Lookup::Kernel, Sandbox::Lookup::Walk));
+INSTANTIATE_TEST_SUITE_P(Lookups, SandboxResolve,
+                         ::testing::Values(Sandbox::Lookup::Kernel, Sandbox::Lookup::Walk));
+INSTANTIATE_TEST_SUITE_P(Lookups, SandboxChdir, ::testing::Values(Sandbox::Lookup::Kernel, Sandbox::Lookup::Walk));
 
 }  // namespace
