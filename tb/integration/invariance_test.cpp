@@ -73,26 +73,12 @@ std::vector<Program> programs() {
   return v;
 }
 
-struct Trigger {
-  std::string name;
-  std::vector<std::string> options;
-};
+using Trigger = Setting;
 
 // Failure messages name the parameters instead of dumping their bytes.
 void PrintTo(const Program& p, std::ostream* os) { *os << p.name; }
-void PrintTo(const Trigger& t, std::ostream* os) { *os << t.name; }
 
-std::vector<Trigger> triggers() {
-  return {
-      {"yield", {"--trigger", "yield"}},
-      {"doorbell", {"--trigger", "doorbell"}},
-      {"hybrid", {"--trigger", "hybrid"}},
-      {"poll50", {"--trigger", "poll:50"}},
-      {"irq", {"--trigger", "hybrid", "--irq", "on", "--irq-coalesce", "2,300"}},
-      // Shorter than any request: every stall ends by the timeout instead.
-      {"yield_timeout", {"--trigger", "yield", "--yield-timeout", "100"}},
-  };
-}
+std::vector<Trigger> triggers() { return trigger_settings(); }
 
 struct Mode {
   std::string name;

@@ -129,27 +129,14 @@ std::vector<Program> programs() {
   return v;
 }
 
-struct Setting {
-  std::string name;
-  std::vector<std::string> options;
-};
-
-void PrintTo(const Setting& s, std::ostream* os) { *os << s.name; }
-
 // The invariance test's triggers, --profile reference, and a trace window
 // in fast mode (the trace steps instructions inside it, the engine runs the
 // rest).
 std::vector<Setting> settings() {
-  return {
-      {"yield", {"--trigger", "yield"}},
-      {"doorbell", {"--trigger", "doorbell"}},
-      {"hybrid", {"--trigger", "hybrid"}},
-      {"poll50", {"--trigger", "poll:50"}},
-      {"irq", {"--trigger", "hybrid", "--irq", "on", "--irq-coalesce", "2,300"}},
-      {"yield_timeout", {"--trigger", "yield", "--yield-timeout", "100"}},
-      {"reference", {"--profile", "reference"}},
-      {"vcd_window", {"--vcd", "wave.vcd", "--trace-from", "400000", "--trace-to", "450000"}},
-  };
+  std::vector<Setting> v = trigger_settings();
+  v.push_back({"reference", {"--profile", "reference"}});
+  v.push_back({"vcd_window", {"--vcd", "wave.vcd", "--trace-from", "400000", "--trace-to", "450000"}});
+  return v;
 }
 
 // The statistics without the host's own figures (time, MIPS) and the

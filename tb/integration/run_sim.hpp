@@ -17,6 +17,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <ostream>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -91,6 +92,29 @@ class TempDir {
  private:
   fs::path path_;
 };
+
+// A named set of s32sim options, a parameter of the one-answer tests.
+struct Setting {
+  std::string name;
+  std::vector<std::string> options;
+};
+
+// Failure messages name the parameter instead of dumping its bytes.
+inline void PrintTo(const Setting& s, std::ostream* os) { *os << s.name; }
+
+// Every trigger, one interrupt configuration and a short YIELD timeout: the
+// configurations under which modes and engines must give one answer.
+inline std::vector<Setting> trigger_settings() {
+  return {
+      {"yield", {"--trigger", "yield"}},
+      {"doorbell", {"--trigger", "doorbell"}},
+      {"hybrid", {"--trigger", "hybrid"}},
+      {"poll50", {"--trigger", "poll:50"}},
+      {"irq", {"--trigger", "hybrid", "--irq", "on", "--irq-coalesce", "2,300"}},
+      // Shorter than any request: every stall ends by the timeout instead.
+      {"yield_timeout", {"--trigger", "yield", "--yield-timeout", "100"}},
+  };
+}
 
 // One s32sim run.
 struct SimRun {

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <iterator>
 #include <limits>
 #include <stdexcept>
 
@@ -159,14 +160,11 @@ void Translator::make_trampoline() {
   x86::Assembler a(&code);
   Emitter e(core_, a);
   const auto field = [&](const void* f) { return x86::ptr(x86::r13, e.core_field(f)); };
-  // Six pushes and eight bytes keep the stack 16-byte aligned at the calls
+  // The callee-saved registers translated code holds its state in. Six
+  // pushes and eight bytes keep the stack 16-byte aligned at the calls
   // translated code makes.
-  a.push(x86::rbp);
-  a.push(x86::rbx);
-  a.push(x86::r12);
-  a.push(x86::r13);
-  a.push(x86::r14);
-  a.push(x86::r15);
+  const x86::Gp saved[] = {x86::rbp, x86::rbx, x86::r12, x86::r13, x86::r14, x86::r15};
+  for (const x86::Gp& r : saved) a.push(r);
   a.sub(x86::rsp, 8);
   a.mov(x86::r13, x86::rsi);
   a.mov(x86::rbx, field(&core_.cycle_at_insn_));
@@ -233,12 +231,7 @@ void Translator::make_trampoline() {
   a.mov(x86::eax, static_cast<std::uint32_t>(Exit::Lookup));
   a.bind(epilogue);
   a.add(x86::rsp, 8);
-  a.pop(x86::r15);
-  a.pop(x86::r14);
-  a.pop(x86::r13);
-  a.pop(x86::r12);
-  a.pop(x86::rbx);
-  a.pop(x86::rbp);
+  for (auto r = std::rbegin(saved); r != std::rend(saved); ++r) a.pop(*r);
   a.ret();
   if (rt_.add(&enter_, &code) != asmjit::kErrorOk) throw std::runtime_error("jit: cannot place the trampoline");
   const auto* base = reinterpret_cast<const char*>(enter_);
