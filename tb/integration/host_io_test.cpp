@@ -1,0 +1,317 @@
+// Host I/O with real guests (sw/tests): loopback TCP between two s32sim
+// processes, --host-io async under back-pressure, requests left on the host
+// thread when a run ends, and --host-latency measured, where a blocked
+// ACCEPT does not stop the simulated CPU. Each test bounds its time and
+// kills what it started; sockets are on 127.0.0.1, ports chosen by the
+// host (BIND port 0) and handed over in a file.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <optional>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "run_sim.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+using s32::itest::json_field;
+using s32::itest::json_number;
+using s32::itest::json_string;
+using s32::itest::parse_requests;
+using s32::itest::read_file;
+using s32::itest::RequestRow;
+using s32::itest::TempDir;
+using s32::itest::write_file;
+
+const std::vector<std::string> kAsyncModel{"--host-io", "async", "--host-latency", "model"};
+const std::vector<std::string> kAsyncMeasured{"--host-io", "async", "--host-latency", "measured"};
+
+// s32sim running in `dir` on a copy of sw/NAME.s32x; stdout and stderr go
+// to files there, stdin is `in` (or /dev/null).
+struct Child {
+  pid_t pid = -1;
+  fs::path dir;
+};
+
+Child spawn(const fs::path& dir, const std::string& program, std::vector<std::string> options, int in = -1) {
+  const std::string file = fs::path(program).filename().string() + ".s32x";
+  fs::copy_file(fs::path(S32_SW_BINARY_DIR) / (program + ".s32x"), dir / file, fs::copy_options::overwrite_existing);
+  std::vector<std::string> args{S32SIM_PATH, "-q"};
+  args.insert(args.end(), options.begin(), options.end());
+  args.push_back(file);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const std::string out = fs::path(program).filename().string() + ".out";
+  const std::string err = fs::path(program).filename().string() + ".err";
+  const pid_t pid = fork();
+  if (pid == 0) {
+    if (chdir(dir.c_str()) != 0) _exit(120);
+    const int stdin_fd = in >= 0 ? in : open("/dev/null", O_RDONLY);
+    const int o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (stdin_fd < 0 || o < 0 || e < 0 || dup2(stdin_fd, 0) < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0) _exit(121);
+    execv(argv[0], argv.data());
+    _exit(123);
+  }
+  return {pid, dir};
+}
+
+// The exit status, or nullopt (the child killed) if it did not end in time.
+std::optional<int> wait_for(const Child& c, std::chrono::milliseconds limit) {
+  const auto until = std::chrono::steady_clock::now() + limit;
+  int wstatus = 0;
+  while (std::chrono::steady_clock::now() < until) {
+    const pid_t done = waitpid(c.pid, &wstatus, WNOHANG);
+    if (done == c.pid) return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+    std::this_thread::sleep_for(10ms);
+  }
+  kill(c.pid, SIGKILL);
+  waitpid(c.pid, &wstatus, 0);
+  return std::nullopt;
+}
+
+// Waits (bounded) for the two-byte port file a listening guest writes.
+std::optional<std::uint16_t> wait_for_port(const fs::path& file, std::chrono::milliseconds limit) {
+  const auto until = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < until) {
+    const std::string s = read_file(file);
+    if (s.size() == 2) return static_cast<std::uint16_t>(static_cast<unsigned char>(s[0]) |
+                                                         (static_cast<unsigned char>(s[1]) << 8));
+    std::this_thread::sleep_for(10ms);
+  }
+  return std::nullopt;
+}
+
+// Connects to 127.0.0.1:port from the test and closes again.
+bool connect_and_close(std::uint16_t port) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return false;
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool ok = connect(fd, reinterpret_cast<const sockaddr*>(&a), sizeof a) == 0;
+  close(fd);
+  return ok;
+}
+
+std::string random_bytes(std::size_t n) {
+  std::mt19937 gen(11);
+  std::string s(n, '\0');
+  for (char& c : s) c = static_cast<char>(gen());
+  return s;
+}
+
+TEST(HostIo, TwoProcessesTransferAFileOverLoopbackTcpByteForByte) {
+  TempDir dir;
+  // Several data-buffer loads and a tail that is not a whole chunk.
+  const std::string data = random_bytes(300'001);
+  write_file(dir.path() / "send.bin", data);
+  std::vector<std::string> server_options = kAsyncMeasured;
+  server_options.insert(server_options.end(), {"--enable", "net", "--root", "."});
+  const Child server = spawn(dir.path(), "tests/net_server", server_options);
+  const auto port = wait_for_port(dir.path() / "port", 10s);
+  if (!port) {
+    wait_for(server, 0ms);
+    FAIL() << "the server wrote no port: " << read_file(dir.path() / "net_server.err");
+  }
+  const Child client = spawn(dir.path(), "tests/net_client", {"--enable", "net", "--root", "."});
+  EXPECT_EQ(wait_for(client, 30s), 0) << read_file(dir.path() / "net_client.err");
+  EXPECT_EQ(wait_for(server, 30s), 0) << read_file(dir.path() / "net_server.err");
+  const std::string got = read_file(dir.path() / "received.bin");
+  EXPECT_EQ(got.size(), data.size());
+  EXPECT_TRUE(got == data) << "received.bin differs from send.bin";
+}
+
+TEST(HostIo, NetStaysRefusedWithoutEnable) {
+  TempDir dir;
+  const Child server = spawn(dir.path(), "tests/net_server", {"--root", "."});
+  EXPECT_EQ(wait_for(server, 10s), 1);
+  EXPECT_NE(read_file(dir.path() / "net_server.err").find("errno 13"), std::string::npos)
+      << read_file(dir.path() / "net_server.err");
+  EXPECT_FALSE(fs::exists(dir.path() / "port"));
+}
+
+// accept_compute counts loop iterations until its ACCEPT's response is
+// posted; the test connects 300 ms after the port appears.
+struct AcceptRun {
+  std::optional<int> status;
+  std::uint64_t iterations = 0;
+  std::string stats;
+  std::vector<RequestRow> requests;
+};
+
+AcceptRun run_accept_compute(const fs::path& dir, const std::vector<std::string>& mode) {
+  std::vector<std::string> options = mode;
+  options.insert(options.end(),
+                 {"--enable", "net", "--root", ".", "--stats-json", "stats.json", "--requests-csv", "requests.csv"});
+  const Child c = spawn(dir, "tests/accept_compute", options);
+  AcceptRun r;
+  const auto port = wait_for_port(dir / "port", 10s);
+  if (!port) {
+    ADD_FAILURE() << "no port: " << read_file(dir / "accept_compute.err");
+  } else {
+    std::this_thread::sleep_for(300ms);
+    EXPECT_TRUE(connect_and_close(*port));
+  }
+  r.status = wait_for(c, 60s);
+  const std::string out = read_file(dir / "accept_compute.out");
+  if (out.rfind("iterations ", 0) == 0) r.iterations = std::strtoull(out.c_str() + 11, nullptr, 10);
+  r.stats = read_file(dir / "stats.json");
+  r.requests = parse_requests(read_file(dir / "requests.csv"));
+  return r;
+}
+
+const RequestRow* find(const std::vector<RequestRow>& rows, const std::string& name) {
+  for (const RequestRow& r : rows)
+    if (r.name == name) return &r;
+  return nullptr;
+}
+
+TEST(HostIo, ABlockedAcceptDoesNotStopTheCpuUnderMeasuredLatency) {
+  TempDir model_dir, measured_dir;
+  const AcceptRun model = run_accept_compute(model_dir.path(), kAsyncModel);
+  const AcceptRun measured = run_accept_compute(measured_dir.path(), kAsyncMeasured);
+  ASSERT_EQ(model.status, 0) << read_file(model_dir.path() / "accept_compute.err");
+  ASSERT_EQ(measured.status, 0) << read_file(measured_dir.path() / "accept_compute.err");
+  // Modelled: the device waits for the host at the earliest cycle the
+  // ACCEPT could be due, so the guest computes only until then.
+  const RequestRow* a = find(model.requests, "ACCEPT");
+  ASSERT_NE(a, nullptr);
+  EXPECT_LT(a->host_done - a->start, 10'000u);
+  EXPECT_EQ(json_string(model.stats, "mode"), "model");
+  // Measured: the ACCEPT lasted at least the test's 300 ms, 30,000,000
+  // cycles at 100 MHz, and the guest computed all along.
+  const RequestRow* b = find(measured.requests, "ACCEPT");
+  ASSERT_NE(b, nullptr);
+  EXPECT_GE(b->host_done - b->start, 30'000'000u);
+  EXPECT_GT(measured.iterations, 100 * model.iterations);
+  EXPECT_GE(json_number(measured.stats, "cycles"), 30'000'000u);
+  EXPECT_EQ(json_string(measured.stats, "mode"), "measured");
+  EXPECT_NE(measured.stats.find("\"deterministic\": false"), std::string::npos);
+  EXPECT_GE(json_field(measured.stats, "host_latency", "measured_requests"), 1u);
+}
+
+class BackPressure : public testing::TestWithParam<std::vector<std::string>> {};
+
+// 1,200 WRITEs in bursts of 400 against a 255-entry response ring: the
+// guest checks each response's offset (its request's index) and status;
+// the output is every byte once, in order.
+TEST_P(BackPressure, LosesAndReordersNoResponse) {
+  TempDir dir;
+  s32::itest::SimRun run;
+  run.program = "tests/backpressure";
+  run.options = GetParam();
+  const s32::itest::SimResult r = s32::itest::run_sim(run, dir.path());
+  EXPECT_EQ(r.status, 0) << r.err;
+  std::string expected;
+  for (int i = 0; i < 1200; ++i) expected += static_cast<char>('a' + i % 26);
+  s32::itest::expect_same_text(r.out, expected, "stdout");
+  EXPECT_GT(json_number(r.stats, "backpressure_cycles"), 0u);
+  EXPECT_EQ(json_field(r.stats, "requests", "total"), 1201u);
+  const auto rows = parse_requests(r.requests);
+  ASSERT_EQ(rows.size(), 1201u);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    ASSERT_EQ(rows[i].seq, i);
+    ASSERT_TRUE(rows[i].has_posted) << "request " << i;
+    if (i) {
+      ASSERT_GE(rows[i].posted, rows[i - 1].posted) << "request " << i;
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(HostIo, BackPressure, testing::Values(kAsyncModel, kAsyncMeasured),
+                         [](const auto& info) { return std::string(info.param[3]); });
+
+TEST(HostIo, AGuestThatNeverConsumesResponsesEndsAtItsHaltSayingSo) {
+  TempDir dir;
+  s32::itest::SimRun run;
+  run.program = "tests/never_consumes";
+  run.options = kAsyncMeasured;
+  const auto t0 = std::chrono::steady_clock::now();
+  const s32::itest::SimResult r = s32::itest::run_sim(run, dir.path());
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 30s);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, std::string(300, 'x'));
+  EXPECT_EQ(json_number(r.stats, "responses_dropped_after_halt"), 45u);
+  EXPECT_NE(r.err.find("45 responses dropped"), std::string::npos) << r.err;
+}
+
+class InFlight : public testing::TestWithParam<std::vector<std::string>> {};
+
+// getchar_exit: GETCHAR on a pipe, then EXIT 3 behind it. The EXIT waits
+// for the GETCHAR, which the test answers after 300 ms.
+TEST_P(InFlight, AnExitBehindARequestOnTheHostThreadEndsTheRunOnceItCompletes) {
+  TempDir dir;
+  int in[2];
+  ASSERT_EQ(pipe(in), 0);
+  std::vector<std::string> options = GetParam();
+  options.insert(options.end(), {"--stats-json", "stats.json", "--requests-csv", "requests.csv"});
+  const Child c = spawn(dir.path(), "tests/getchar_exit", options, in[0]);
+  close(in[0]);
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(write(in[1], "k", 1), 1);
+  EXPECT_EQ(wait_for(c, 20s), 3) << read_file(dir.path() / "getchar_exit.err");
+  close(in[1]);
+  const auto rows = parse_requests(read_file(dir.path() / "requests.csv"));
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].name, "GETCHAR");
+  EXPECT_TRUE(rows[0].has_posted);
+  EXPECT_EQ(rows[1].name, "EXIT");
+  EXPECT_GE(rows[1].start, rows[0].host_done);
+  EXPECT_EQ(json_string(read_file(dir.path() / "stats.json"), "stop_reason"), "exit");
+}
+
+// Nobody writes: under measured latency simulated time goes on while the
+// GETCHAR blocks, the cycle limit ends the run, the GETCHAR is cancelled
+// and the host thread joined. (Modelled latency waits for the host in wall
+// time, as sync mode does.)
+TEST(HostIo, TheCycleLimitEndsARunWhoseRequestStaysBlockedOnTheHost) {
+  TempDir dir;
+  int in[2];
+  ASSERT_EQ(pipe(in), 0);
+  std::vector<std::string> options = kAsyncMeasured;
+  options.insert(options.end(), {"--max-cycles", "2000000", "--stats-json", "stats.json"});
+  const Child c = spawn(dir.path(), "tests/getchar_exit", options, in[0]);
+  close(in[0]);
+  EXPECT_EQ(wait_for(c, 20s), 124) << read_file(dir.path() / "getchar_exit.err");
+  close(in[1]);
+  EXPECT_EQ(json_string(read_file(dir.path() / "stats.json"), "stop_reason"), "cycle-limit");
+}
+
+// SIGINT while the GETCHAR blocks on a pipe nobody writes: 130, with the
+// statistics and the waveform written, without waiting for input.
+TEST_P(InFlight, SigintDuringABlockedHostCallEndsWith130AndWritesTheOutputs) {
+  TempDir dir;
+  int in[2];
+  ASSERT_EQ(pipe(in), 0);
+  std::vector<std::string> options = GetParam();
+  options.insert(options.end(), {"--stats-json", "stats.json", "--vcd", "trace.vcd"});
+  const Child c = spawn(dir.path(), "tests/getchar_exit", options, in[0]);
+  close(in[0]);
+  std::this_thread::sleep_for(500ms);
+  kill(c.pid, SIGINT);
+  EXPECT_EQ(wait_for(c, 10s), 130) << read_file(dir.path() / "getchar_exit.err");
+  close(in[1]);
+  EXPECT_EQ(json_string(read_file(dir.path() / "stats.json"), "stop_reason"), "interrupted");
+  EXPECT_NE(read_file(dir.path() / "trace.vcd").find("$enddefinitions $end"), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(HostIo, InFlight, testing::Values(kAsyncModel, kAsyncMeasured),
+                         [](const auto& info) { return std::string(info.param[3]); });
+
+}  // namespace
