@@ -1,18 +1,23 @@
 // Host I/O with real guests (sw/tests): loopback TCP between two s32sim
 // processes, --host-io async under back-pressure, requests left on the host
-// thread when a run ends, and --host-latency measured, where a blocked
-// ACCEPT does not stop the simulated CPU. Each test bounds its time and
+// thread when a run ends, --host-latency measured, where a blocked ACCEPT
+// does not stop the simulated CPU, and the term service on a pseudo-terminal. Each test bounds its time and
 // kills what it started; sockets are on 127.0.0.1, ports chosen by the
 // host (BIND port 0) and handed over in a file.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <poll.h>
+#include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cinttypes>
+#include <cstdio>
 #include <optional>
 #include <random>
 #include <string>
@@ -96,19 +101,6 @@ std::optional<std::uint16_t> wait_for_port(const fs::path& file, std::chrono::mi
   return std::nullopt;
 }
 
-// Connects to 127.0.0.1:port from the test and closes again.
-bool connect_and_close(std::uint16_t port) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return false;
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool ok = connect(fd, reinterpret_cast<const sockaddr*>(&a), sizeof a) == 0;
-  close(fd);
-  return ok;
-}
-
 std::string random_bytes(std::size_t n) {
   std::mt19937 gen(11);
   std::string s(n, '\0');
@@ -146,31 +138,57 @@ TEST(HostIo, NetStaysRefusedWithoutEnable) {
   EXPECT_FALSE(fs::exists(dir.path() / "port"));
 }
 
-// accept_compute counts loop iterations until its ACCEPT's response is
-// posted; the test connects 300 ms after the port appears.
-struct AcceptRun {
+// net_compute counts loop iterations while its ACCEPT, then its RECV, wait
+// on the host; the test connects 300 ms after the port appears and sends
+// the byte 300 ms after the guest's "r" arrives.
+struct NetComputeRun {
   std::optional<int> status;
-  std::uint64_t iterations = 0;
+  std::uint64_t accept_iterations = 0, recv_iterations = 0;
   std::string stats;
   std::vector<RequestRow> requests;
 };
 
-AcceptRun run_accept_compute(const fs::path& dir, const std::vector<std::string>& mode) {
+// Connects to 127.0.0.1:port from the test; -1 on failure.
+int connect_to(std::uint16_t port) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return -1;
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<const sockaddr*>(&a), sizeof a) == 0) return fd;
+  close(fd);
+  return -1;
+}
+
+NetComputeRun run_net_compute(const fs::path& dir, const std::vector<std::string>& mode) {
   std::vector<std::string> options = mode;
   options.insert(options.end(),
                  {"--enable", "net", "--root", ".", "--stats-json", "stats.json", "--requests-csv", "requests.csv"});
-  const Child c = spawn(dir, "tests/accept_compute", options);
-  AcceptRun r;
-  const auto port = wait_for_port(dir / "port", 10s);
-  if (!port) {
-    ADD_FAILURE() << "no port: " << read_file(dir / "accept_compute.err");
+  const Child c = spawn(dir, "tests/net_compute", options);
+  NetComputeRun r;
+  if (const auto port = wait_for_port(dir / "port", 10s); !port) {
+    ADD_FAILURE() << "no port: " << read_file(dir / "net_compute.err");
   } else {
     std::this_thread::sleep_for(300ms);
-    EXPECT_TRUE(connect_and_close(*port));
+    const int fd = connect_to(*port);
+    EXPECT_GE(fd, 0);
+    if (fd >= 0) {
+      // Simulated time may lag the host's (measured latency), so the RECV
+      // is timed from the "r" the guest sends just before it.
+      pollfd p{fd, POLLIN, 0};
+      char ready = 0;
+      EXPECT_EQ(poll(&p, 1, 30'000), 1);
+      EXPECT_EQ(read(fd, &ready, 1), 1);
+      EXPECT_EQ(ready, 'r');
+      std::this_thread::sleep_for(300ms);
+      EXPECT_EQ(write(fd, "x", 1), 1);
+      close(fd);
+    }
   }
   r.status = wait_for(c, 60s);
-  const std::string out = read_file(dir / "accept_compute.out");
-  if (out.rfind("iterations ", 0) == 0) r.iterations = std::strtoull(out.c_str() + 11, nullptr, 10);
+  const std::string out = read_file(dir / "net_compute.out");
+  std::sscanf(out.c_str(), "accept %" SCNu64 "\nrecv %" SCNu64, &r.accept_iterations, &r.recv_iterations);
   r.stats = read_file(dir / "stats.json");
   r.requests = parse_requests(read_file(dir / "requests.csv"));
   return r;
@@ -182,28 +200,32 @@ const RequestRow* find(const std::vector<RequestRow>& rows, const std::string& n
   return nullptr;
 }
 
-TEST(HostIo, ABlockedAcceptDoesNotStopTheCpuUnderMeasuredLatency) {
+TEST(HostIo, ABlockedAcceptOrRecvDoesNotStopTheCpuUnderMeasuredLatency) {
   TempDir model_dir, measured_dir;
-  const AcceptRun model = run_accept_compute(model_dir.path(), kAsyncModel);
-  const AcceptRun measured = run_accept_compute(measured_dir.path(), kAsyncMeasured);
-  ASSERT_EQ(model.status, 0) << read_file(model_dir.path() / "accept_compute.err");
-  ASSERT_EQ(measured.status, 0) << read_file(measured_dir.path() / "accept_compute.err");
-  // Modelled: the device waits for the host at the earliest cycle the
-  // ACCEPT could be due, so the guest computes only until then.
-  const RequestRow* a = find(model.requests, "ACCEPT");
-  ASSERT_NE(a, nullptr);
-  EXPECT_LT(a->host_done - a->start, 10'000u);
+  const NetComputeRun model = run_net_compute(model_dir.path(), kAsyncModel);
+  const NetComputeRun measured = run_net_compute(measured_dir.path(), kAsyncMeasured);
+  ASSERT_EQ(model.status, 0) << read_file(model_dir.path() / "net_compute.err");
+  ASSERT_EQ(measured.status, 0) << read_file(measured_dir.path() / "net_compute.err");
   EXPECT_EQ(json_string(model.stats, "mode"), "model");
-  // Measured: the ACCEPT lasted at least the test's 300 ms, 30,000,000
-  // cycles at 100 MHz, and the guest computed all along.
-  const RequestRow* b = find(measured.requests, "ACCEPT");
-  ASSERT_NE(b, nullptr);
-  EXPECT_GE(b->host_done - b->start, 30'000'000u);
-  EXPECT_GT(measured.iterations, 100 * model.iterations);
-  EXPECT_GE(json_number(measured.stats, "cycles"), 30'000'000u);
   EXPECT_EQ(json_string(measured.stats, "mode"), "measured");
   EXPECT_NE(measured.stats.find("\"deterministic\": false"), std::string::npos);
-  EXPECT_GE(json_field(measured.stats, "host_latency", "measured_requests"), 1u);
+  EXPECT_GE(json_field(measured.stats, "host_latency", "measured_requests"), 2u);
+  for (const char* name : {"ACCEPT", "RECV"}) {
+    // Modelled: the device waits for the host at the earliest cycle the
+    // response could be due, so the guest computes only until then.
+    const RequestRow* a = find(model.requests, name);
+    ASSERT_NE(a, nullptr) << name;
+    EXPECT_LT(a->host_done - a->start, 10'000u) << name;
+    // Measured: the call lasted at least the test's 300 ms, 30,000,000
+    // cycles at 100 MHz, and the guest computed all along.
+    const RequestRow* b = find(measured.requests, name);
+    ASSERT_NE(b, nullptr) << name;
+    EXPECT_GE(b->host_done - b->start, 30'000'000u) << name;
+  }
+  EXPECT_GT(model.accept_iterations, 0u);
+  EXPECT_GT(model.recv_iterations, 0u);
+  EXPECT_GT(measured.accept_iterations, 100 * model.accept_iterations);
+  EXPECT_GT(measured.recv_iterations, 100 * model.recv_iterations);
 }
 
 class BackPressure : public testing::TestWithParam<std::vector<std::string>> {};
@@ -313,5 +335,102 @@ TEST_P(InFlight, SigintDuringABlockedHostCallEndsWith130AndWritesTheOutputs) {
 
 INSTANTIATE_TEST_SUITE_P(HostIo, InFlight, testing::Values(kAsyncModel, kAsyncMeasured),
                          [](const auto& info) { return std::string(info.param[3]); });
+
+// A pseudo-terminal the test holds both ends of: s32sim gets the slave as
+// its controlling terminal and stdio, the test reads the screen from the
+// master and keeps a slave fd to look at the terminal's settings.
+class Pty {
+ public:
+  Pty() {
+    master_ = posix_openpt(O_RDWR | O_NOCTTY);
+    if (master_ < 0 || grantpt(master_) != 0 || unlockpt(master_) != 0) return;
+    name_ = ptsname(master_);
+    slave_ = open(name_.c_str(), O_RDWR | O_NOCTTY);
+  }
+  ~Pty() {
+    if (slave_ >= 0) close(slave_);
+    if (master_ >= 0) close(master_);
+  }
+  bool ok() const { return slave_ >= 0; }
+  int master() const { return master_; }
+  termios settings() const {
+    termios t{};
+    tcgetattr(slave_, &t);
+    return t;
+  }
+  pid_t spawn(const fs::path& dir, const std::string& program, std::vector<std::string> options) const {
+    const std::string file = fs::path(program).filename().string() + ".s32x";
+    fs::copy_file(fs::path(S32_SW_BINARY_DIR) / (program + ".s32x"), dir / file,
+                  fs::copy_options::overwrite_existing);
+    std::vector<std::string> args{S32SIM_PATH, "-q"};
+    args.insert(args.end(), options.begin(), options.end());
+    args.push_back(file);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    const pid_t pid = fork();
+    if (pid == 0) {
+      // A new session whose controlling terminal is the slave.
+      if (setsid() < 0 || chdir(dir.c_str()) != 0) _exit(120);
+      const int tty = open(name_.c_str(), O_RDWR);
+      if (tty < 0 || dup2(tty, 0) < 0 || dup2(tty, 1) < 0 || dup2(tty, 2) < 0) _exit(121);
+      execv(argv[0], argv.data());
+      _exit(123);
+    }
+    return pid;
+  }
+  // Appends what the screen gets to `screen` until `until` appears in it
+  // or `limit` has passed (the whole time for an empty `until`).
+  void read_until(std::string& screen, const std::string& until, std::chrono::milliseconds limit) const {
+    const auto end = std::chrono::steady_clock::now() + limit;
+    while ((until.empty() || screen.find(until) == std::string::npos) && std::chrono::steady_clock::now() < end) {
+      pollfd p{master_, POLLIN, 0};
+      if (poll(&p, 1, 20) <= 0) continue;
+      char buf[512];
+      const ssize_t n = read(master_, buf, sizeof buf);
+      if (n > 0) screen.append(buf, static_cast<std::size_t>(n));
+    }
+  }
+
+ private:
+  int master_ = -1, slave_ = -1;
+  std::string name_;
+};
+
+class Term : public testing::TestWithParam<std::vector<std::string>> {};
+
+// term_echo on a pseudo-terminal: raw mode, a clear, "hello" at row 5
+// column 10, then each key echoed until 'q'; it exits still in raw mode,
+// and s32sim restores the terminal.
+TEST_P(Term, AGuestDrawsAtTheCursorEchoesKeysInRawModeAndTheTerminalIsRestored) {
+  TempDir dir;
+  Pty pty;
+  ASSERT_TRUE(pty.ok()) << "no pseudo-terminal: " << std::strerror(errno);
+  const termios before = pty.settings();
+  ASSERT_TRUE(before.c_lflag & ECHO) << "a new pseudo-terminal echoes";
+  const pid_t pid = pty.spawn(dir.path(), "tests/term_echo", GetParam());
+  std::string screen;
+  pty.read_until(screen, "hello", 10s);
+  ASSERT_NE(screen.find("hello"), std::string::npos) << screen;
+  // The guest set raw mode before drawing: no echo, keys one by one.
+  EXPECT_FALSE(pty.settings().c_lflag & (ECHO | ICANON));
+  ASSERT_EQ(write(pty.master(), "ab", 2), 2);
+  pty.read_until(screen, "helloab", 10s);
+  ASSERT_EQ(write(pty.master(), "q", 1), 1);
+  const std::optional<int> status = wait_for({pid, dir.path()}, 10000ms);
+  pty.read_until(screen, "", 200ms);  // what is left on the master
+  EXPECT_EQ(status, 0) << testing::PrintToString(screen);
+  EXPECT_NE(screen.find("\x1b[2J\x1b[H\x1b[5;10Hhelloab"), std::string::npos) << testing::PrintToString(screen);
+  EXPECT_EQ(screen.find('q'), std::string::npos) << "'q' ends the guest unechoed";
+  const termios after = pty.settings();
+  EXPECT_EQ(after.c_lflag, before.c_lflag);
+  EXPECT_EQ(after.c_iflag, before.c_iflag);
+  EXPECT_EQ(after.c_oflag, before.c_oflag);
+  EXPECT_EQ(after.c_cc[VMIN], before.c_cc[VMIN]);
+}
+
+INSTANTIATE_TEST_SUITE_P(HostIo, Term,
+                         testing::Values(std::vector<std::string>{"--host-io", "sync"}, kAsyncModel, kAsyncMeasured),
+                         [](const auto& info) { return std::string(info.param.size() > 2 ? info.param[3] : "sync"); });
 
 }  // namespace
