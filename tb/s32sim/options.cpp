@@ -460,7 +460,7 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
       ("host-io", po::value<std::string>()->default_value("sync")->value_name("sync|async"),
        "async: a host thread serves requests that may block (files, console, term keys) while "
        "the simulated CPU goes on; responses are posted at the same cycles as in sync mode")
-      ("host-latency", po::value<std::string>()->default_value("model")->value_name("model|measured"),
+      ("host-latency", po::value<std::string>()->default_value("model")->value_name("MODE"),
        "with --host-io async, when a host-thread request's response is posted: model (the "
        "modelled latency, deterministic) or measured (the host's wall time, 1 ns = 1 simulated ns; "
        "a blocked call does not stop the CPU)")
