@@ -10,6 +10,13 @@
 // interconnect/cycle_time.hpp), so the CPU's accesses on rising edges see a
 // deterministic state.
 //
+// With --host-io async a host thread does the real work of requests that
+// may block; --host-latency says whether their responses keep the modelled
+// latency (the device waits for the host in wall time at the earliest cycle
+// the response could be due) or take the host's measured wall time
+// (execute_measured: simulated time is paced so that it never passes the
+// host's time so far).
+//
 // A protocol monitor watches the guest's accesses: descriptors changed
 // after publication, payloads written while their request is in flight,
 // device-owned indices written by the guest, index jumps past the free or
