@@ -4,7 +4,6 @@
 #include <signal.h>
 
 #include <cerrno>
-#include <chrono>
 
 namespace s32::host {
 
@@ -62,9 +61,27 @@ void HostThread::start(std::function<void()> job) {
   cv_.notify_all();
 }
 
-void HostThread::wait() {
+bool HostThread::wait() {
   std::unique_lock<std::mutex> lock(mutex_);
-  cv_.wait(lock, [this] { return !pending_ && !running_; });
+  cv_.wait(lock, [this] { return (!pending_ && !running_) || stop_waiting_; });
+  return !pending_ && !running_;
+}
+
+bool HostThread::wait_for(std::chrono::nanoseconds limit) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  cv_.wait_for(lock, limit, [this] { return (!pending_ && !running_) || stop_waiting_; });
+  return !pending_ && !running_;
+}
+
+bool HostThread::stopping() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return stop_waiting_;
+}
+
+void HostThread::stop_waiting() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  stop_waiting_ = true;
+  cv_.notify_all();
 }
 
 void HostThread::loop() {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -28,8 +29,15 @@ class HostThread {
 
   // Hands over `job`; the previous one must have been waited for.
   void start(std::function<void()> job);
-  // Blocks until the current job (if any) has finished.
-  void wait();
+  // Blocks until the current job (if any) has finished; false, at once,
+  // once the run is stopping (stop_waiting), the job maybe still running.
+  bool wait();
+  // As wait(), for at most `limit`: true when the job has finished.
+  bool wait_for(std::chrono::nanoseconds limit);
+  bool stopping();
+  // From any thread: the run is being stopped from outside (a signal), so
+  // a wait() for a job blocked on the host must not hold the simulation.
+  void stop_waiting();
 
  private:
   void loop();
@@ -37,7 +45,7 @@ class HostThread {
   std::mutex mutex_;
   std::condition_variable cv_;
   std::function<void()> job_;
-  bool pending_ = false, running_ = false, stop_ = false;
+  bool pending_ = false, running_ = false, stop_ = false, stop_waiting_ = false;
   std::atomic<bool> give_up_{false};
   std::thread thread_;
 };

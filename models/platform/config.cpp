@@ -109,6 +109,7 @@ std::vector<Setting> settings(const Config& c) {
   add("host", "host-clock", K::Bool, flag(c.host.host_clock));
   add("host", "read-direct", K::Text, c.host.read_direct ? "on" : "off");
   add("host", "host-io", K::Text, c.ring.async_host ? "async" : "sync");
+  add("host", "host-latency", K::Text, c.ring.measured_latency ? "measured" : "model");
   if (!c.host.tube.dump_dir.empty()) add("host", "tube-dump", K::Text, c.host.tube.dump_dir);
   if (!c.host.tube.keys_file.empty()) add("host", "tube-keys", K::Text, c.host.tube.keys_file);
   for (const host::PolicyList& l : host::kPolicyLists) {

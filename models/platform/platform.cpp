@@ -194,7 +194,10 @@ Platform::~Platform() = default;
 const isa::Image& Platform::image() const { return impl_->image; }
 const Config& Platform::config() const { return impl_->config; }
 
-void Platform::request_stop(int signal) { impl_->external_stop.request(signal); }
+void Platform::request_stop(int signal) {
+  impl_->external_stop.request(signal);
+  if (impl_->ring) impl_->ring->stop_host_waits();
+}
 
 const Stats& Platform::run() {
   Impl& m = *impl_;
@@ -246,6 +249,9 @@ const Stats& Platform::run() {
       }
       break;
   }
+  if (s.ring.responses_dropped_after_halt && s.message.empty())
+    s.message = std::to_string(s.ring.responses_dropped_after_halt) +
+                " responses dropped: the guest halted with the response ring full and never consumed them";
   if (m.ring && m.ring->violated()) {
     s.stop_reason = "protocol-violation";
     s.exit_code = kExitProtocolViolation;

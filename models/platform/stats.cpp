@@ -198,6 +198,12 @@ void write_json(std::ostream& out, const Stats& s, const Config& config) {
   out << "  \"cpu_cycles\": {\"working\": " << s.working_cycles() << ", \"spinning\": " << s.spinning_cycles()
       << ", \"waiting\": " << s.waiting_cycles() << "},\n";
   out << "  \"backpressure_cycles\": " << r.backpressure_cycles << ",\n";
+  // Measured latencies make the cycles of this run its own: say so, for
+  // whoever compares runs.
+  out << "  \"host_latency\": {\"mode\": " << json_string(config.ring.measured_latency ? "measured" : "model")
+      << ", \"deterministic\": " << (config.ring.measured_latency ? "false" : "true")
+      << ", \"measured_requests\": " << r.measured_requests << "},\n";
+  out << "  \"responses_dropped_after_halt\": " << r.responses_dropped_after_halt << ",\n";
   out << "  \"doorbells\": " << r.doorbells << ",\n";
   out << "  \"device_busy_cycles\": " << r.busy_cycles << ",\n";
   out << "  \"protocol_warnings\": {\"total\": " << r.warnings.size() << ", \"by_kind\": {";

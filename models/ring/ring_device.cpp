@@ -422,6 +422,10 @@ void RingDevice::count_served(std::uint32_t opcode, std::uint32_t status, std::u
   if (moves_data && status != host::kStatusErr) stats_.payload_bytes += length;
 }
 
+void RingDevice::stop_host_waits() {
+  if (host_thread_) host_thread_->stop_waiting();
+}
+
 void RingDevice::finish_host_io() {
   host_thread_.reset();
   // A run that ended while the host worked (a fault, the cycle limit) counts
@@ -434,21 +438,64 @@ RingDevice::Served RingDevice::execute(const host::Request& req, std::uint64_t s
   host::DataBuffer buf(&window_[kDataBuffer], host::kDataBufferSize);
   dma_delay_ = sc_core::SC_ZERO_TIME;
   const host::HostTime t{clock_.falling_ps(start), clock_.period_ps()};
+  std::optional<std::uint64_t> measured;
   if (host_thread_ && backend_.may_block(req)) {
-    // The host works while the simulation runs up to the earliest the
-    // response could be due; there it waits for the host in wall time, so
-    // the response is posted exactly when sync mode would post it.
     in_host_ = req.opcode;
-    host_thread_->start([this, req, buf, t]() mutable { host_result_ = backend_.execute(req, buf, *this, t); });
-    wait_until(start + backend_.latency_floor(req));
-    host_thread_->wait();
+    if (config_.measured_latency) {
+      measured = execute_measured(req, buf, t, start);
+    } else {
+      // The host works while the simulation runs up to the earliest the
+      // response could be due; there it waits for the host in wall time, so
+      // the response is posted exactly when sync mode would post it.
+      host_thread_->start([this, req, buf, t]() mutable { host_result_ = backend_.execute(req, buf, *this, t); });
+      wait_until(start + backend_.latency_floor(req));
+      // A stop from outside (stop_host_waits) is carried out at the next
+      // update phase: until then nothing of this request may be used.
+      if (!host_thread_->wait()) wait(never_);
+    }
     in_host_.reset();
   } else {
     host_result_ = backend_.execute(req, buf, *this, t);
   }
   const host::Completion& c = host_result_;
   if (!c.protocol_warning.empty()) warn(start, "payload-range", c.protocol_warning);
-  return {c.length, c.status, c.latency_cycles + clock_.cycles_in(dma_delay_), c.exit};
+  return {c.length, c.status, measured.value_or(c.latency_cycles) + clock_.cycles_in(dma_delay_), c.exit};
+}
+
+std::uint64_t RingDevice::wall_cycles(std::chrono::nanoseconds d) const {
+  // 1 host ns = 1 simulated ns at the configured clock, rounded up to a
+  // whole cycle.
+  const std::uint64_t ps = static_cast<std::uint64_t>(d.count()) * 1000;
+  return (ps + clock_.period_ps() - 1) / clock_.period_ps();
+}
+
+std::uint64_t RingDevice::execute_measured(const host::Request& req, host::DataBuffer buf, const host::HostTime& t,
+                                           std::uint64_t start) {
+  const auto t0 = std::chrono::steady_clock::now();
+  host_thread_->start([this, req, buf, t, t0]() mutable {
+    host_result_ = backend_.execute(req, buf, *this, t);
+    host_wall_ = std::chrono::steady_clock::now() - t0;
+  });
+  // The response is due at start + the host's time, so simulated time may
+  // go on only as far as the host's time so far: a CPU that computes
+  // (slower than real time) is never held, while a stalled one, whose
+  // YIELD timeouts would otherwise race simulated time ahead, is held in
+  // wall time until the host is done. The kernel always has this wait
+  // pending, so the run never ends as stalled while the host works.
+  constexpr std::chrono::milliseconds kHold{1};
+  for (;;) {
+    const std::uint64_t allowed = start + wall_cycles(std::chrono::steady_clock::now() - t0);
+    if (allowed > now_stamp()) {
+      if (host_thread_->wait_for(std::chrono::nanoseconds::zero())) break;
+      wait_until(allowed);
+    } else if (host_thread_->wait_for(kHold)) {
+      break;
+    } else if (host_thread_->stopping()) {
+      wait(never_);
+    }
+  }
+  ++stats_.measured_requests;
+  return wall_cycles(host_wall_);
 }
 
 bool RingDevice::write(std::uint32_t addr, const std::uint8_t* data, std::uint32_t length) {

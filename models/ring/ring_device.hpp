@@ -10,6 +10,13 @@
 // interconnect/cycle_time.hpp), so the CPU's accesses on rising edges see a
 // deterministic state.
 //
+// With --host-io async a host thread does the real work of requests that
+// may block; --host-latency says whether their responses keep the modelled
+// latency (the device waits for the host in wall time at the earliest cycle
+// the response could be due) or take the host's measured wall time
+// (execute_measured: simulated time is paced so that it never passes the
+// host's time so far).
+//
 // A protocol monitor watches the guest's accesses: descriptors changed
 // after publication, payloads written while their request is in flight,
 // device-owned indices written by the guest, index jumps past the free or
@@ -18,6 +25,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <functional>
 #include <cstdint>
 #include <map>
@@ -67,6 +75,9 @@ struct RingConfig {
   std::uint64_t access_cycles = 3;  // latency of a register/ring/buffer access
   bool strict = false;              // stop the run at the first protocol violation
   bool async_host = false;  // a host thread serves requests that may block (--host-io async)
+  // Host-thread responses are posted at start + the host's wall time (1 ns
+  // = 1 simulated ns) instead of the modelled latency (--host-latency).
+  bool measured_latency = false;
 };
 
 struct ProtocolWarning {
@@ -101,6 +112,9 @@ struct RingStats {
   std::uint64_t responses_dropped_after_halt = 0;
   std::uint64_t irqs = 0;  // rising edges of the completion line
   std::uint64_t payload_bytes = 0;  // bytes READ, WRITE and READ_DIRECT moved
+  // Requests whose response was posted at the host's measured wall time
+  // (--host-latency measured): their cycles differ from run to run.
+  std::uint64_t measured_requests = 0;
   std::map<std::uint32_t, std::uint64_t> requests_by_opcode;  // served requests
   std::uint64_t total_requests() const {
     std::uint64_t n = 0;
@@ -139,6 +153,9 @@ class RingDevice : public sc_core::sc_module, public cpu::GuestSyncIf, private h
   // Ends asynchronous host work (the host thread is joined); call after
   // the simulation, before the backend is flushed.
   void finish_host_io();
+  // From any thread, when the run is stopped from outside: the device stops
+  // waiting in wall time for a host call that may never return.
+  void stop_host_waits();
   // Starts the statistics afresh, for a driver that plays many guests on one
   // elaboration (SystemC allows only one per process), such as the ring
   // fuzzer. Only between requests: returns false, changing nothing, unless
@@ -172,6 +189,12 @@ class RingDevice : public sc_core::sc_module, public cpu::GuestSyncIf, private h
     bool exit;
   };
   Served execute(const host::Request& req, std::uint64_t start);
+  // Has the host thread serve `req` while the simulation goes on, never
+  // letting simulated time pass start + the wall time so far; returns the
+  // host's wall time in cycles.
+  std::uint64_t execute_measured(const host::Request& req, host::DataBuffer buf, const host::HostTime& t,
+                                 std::uint64_t start);
+  std::uint64_t wall_cycles(std::chrono::nanoseconds d) const;
   // The statistics of a request served (its status and length as answered).
   void count_served(std::uint32_t opcode, std::uint32_t status, std::uint32_t length);
   void irq_timeout();
@@ -202,6 +225,7 @@ class RingDevice : public sc_core::sc_module, public cpu::GuestSyncIf, private h
   sc_core::sc_event wake_;   // for a CPU stalled in YIELD or HALT
   sc_core::sc_event irq_timer_;
   sc_core::sc_event pulse_end_;  // ends the doorbell, submit and consumed pulses
+  sc_core::sc_event never_;      // what the worker waits on while a stop from outside ends the run
   trace::Probe doorbell_probe_, req_head_probe_, req_tail_probe_, resp_head_probe_, resp_tail_probe_, busy_probe_,
       opcode_probe_, irq_probe_, warnings_probe_, req_seq_probe_, submit_probe_, consumed_probe_;
   std::function<void(const RequestRecord&)> on_publish_;
@@ -215,6 +239,7 @@ class RingDevice : public sc_core::sc_module, public cpu::GuestSyncIf, private h
   std::unique_ptr<host::HostThread> host_thread_;  // asynchronous host I/O only
   host::Completion host_result_;  // what the host thread left (a member: a run may end while it works)
   std::optional<std::uint32_t> in_host_;  // the opcode of the request the host thread works on
+  std::chrono::nanoseconds host_wall_{};  // the host thread's time on its last job (--host-latency measured)
   bool in_dma_ = false;  // a READ_DIRECT write is on the bus
 
   // Monitor and statistics state.

@@ -286,6 +286,15 @@ void fill_config(const po::variables_map& vm, platform::Config& config) {
     const std::string io = text("host-io");
     if (io != "sync" && io != "async") throw UsageError("host-io", "want sync or async, got '" + io + "'");
     config.ring.async_host = io == "async";
+    const std::string hl = text("host-latency");
+    if (hl != "model" && hl != "measured")
+      throw UsageError("host-latency", "want model or measured, got '" + hl + "'");
+    // In sync mode the host call runs on the simulation's thread, so the
+    // CPU stops while it blocks whatever the latency is called: measuring
+    // it would only make the run non-deterministic.
+    if (hl == "measured" && !config.ring.async_host)
+      throw UsageError("host-latency", "measured needs --host-io async (in sync mode a blocking call stops the CPU)");
+    config.ring.measured_latency = hl == "measured";
     const auto option_or_env = [&](const char* name, const char* var) {
       if (vm.count(name)) return text(name);
       const char* v = std::getenv(var);
@@ -472,6 +481,10 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
       ("host-io", po::value<std::string>()->default_value("sync")->value_name("sync|async"),
        "async: a host thread serves requests that may block (files, console, term keys) while "
        "the simulated CPU goes on; responses are posted at the same cycles as in sync mode")
+      ("host-latency", po::value<std::string>()->default_value("model")->value_name("MODE"),
+       "with --host-io async, when a host-thread request's response is posted: model (the "
+       "modelled latency, deterministic) or measured (the host's wall time, 1 ns = 1 simulated ns; "
+       "a blocked call does not stop the CPU)")
       ("tube-dump", po::value<std::string>()->value_name("DIR"),
        "write each tube frame's hash to DIR/NNNNNN.hash (and its text to NNNNNN.txt when "
        "S32_TUBE_DUMP_FULL is set); default: $S32_TUBE_DUMP")

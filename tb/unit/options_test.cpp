@@ -106,7 +106,8 @@ TEST(Options, UsageErrorsExitWithStatus2) {
        {std::vector<std::string>{}, {"--trigger", "sometimes", "p"}, {"--yield", "spin:0", "p"}, {"--quantum", "0", "p"},
         {"--mode", "slow", "p"}, {"--irq-coalesce", "0,5", "p"}, {"--latency", "disk=5", "p"}, {"--cost", "nop2=3", "p"},
         {"--env", "NOVALUE", "p"}, {"--epoch", "yesterday", "p"}, {"--no-such-option", "p"}, {"--clock-mhz", "-1", "p"},
-        {"--profile", "fastest", "p"}, {"--read-direct", "maybe", "p"}}) {
+        {"--profile", "fastest", "p"}, {"--read-direct", "maybe", "p"}, {"--host-latency", "fast", "p"},
+        {"--host-latency", "measured", "p"}}) {
     const Parsed p = parse(bad);
     EXPECT_TRUE(p.result.exit);
     EXPECT_EQ(p.result.status, 2) << testing::PrintToString(bad);
@@ -120,6 +121,18 @@ TEST(Options, ReadDirectFollowsTheProfileUnlessGiven) {
   EXPECT_FALSE(parse({"--profile", "reference", "prog.s32x"}).config.host.read_direct);
   EXPECT_TRUE(parse({"--profile", "reference", "--read-direct", "on", "prog.s32x"}).config.host.read_direct);
   EXPECT_FALSE(parse({"--read-direct", "off", "prog.s32x"}).config.host.read_direct);
+}
+
+// Measured host latency is a choice of asynchronous host I/O: in sync mode
+// (above, refused) the host call stops the CPU however it is timed.
+TEST(Options, HostLatencyIsModelledUnlessMeasuredIsAskedForWithAsyncHostIo) {
+  EXPECT_FALSE(parse({"--host-io", "async", "prog.s32x"}).config.ring.measured_latency);
+  const Parsed p = parse({"--host-io", "async", "--host-latency", "measured", "prog.s32x"});
+  ASSERT_FALSE(p.result.exit);
+  EXPECT_TRUE(p.config.ring.measured_latency);
+  std::ostringstream saved;
+  s32::sim::write_config(saved, p.config);
+  EXPECT_NE(saved.str().find("host-latency = measured"), std::string::npos) << saved.str();
 }
 
 // The public emulator's test scripts set S32_TUBE_DUMP and S32_TUBE_KEYS;
