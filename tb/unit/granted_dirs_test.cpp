@@ -20,6 +20,7 @@
 
 #include "host/posix_backend.hpp"
 #include "temp_tree.hpp"
+#include "process_cwd_guard.hpp"
 
 namespace {
 
@@ -50,23 +51,7 @@ std::map<std::string, std::string> snapshot(const std::string& dir) {
   return all;
 }
 
-// Restores the process's working directory.
-class ProcessCwdGuard {
- public:
-  ProcessCwdGuard() {
-    char buf[PATH_MAX];
-    if (!::getcwd(buf, sizeof buf)) throw std::runtime_error("getcwd failed");
-    saved_ = buf;
-  }
-  ~ProcessCwdGuard() {
-    if (::chdir(saved_.c_str()) != 0) ADD_FAILURE() << "cannot return to " << saved_;
-  }
-  ProcessCwdGuard(const ProcessCwdGuard&) = delete;
-  ProcessCwdGuard& operator=(const ProcessCwdGuard&) = delete;
-
- private:
-  std::string saved_;
-};
+using s32::test::ProcessCwdGuard;
 
 // The root, a writable grant at guest /data (host base/grant), a read-only
 // one at /ro (host base/ro), and base/outside: the canary, in no tree.

@@ -17,6 +17,7 @@
 
 #include "host/sandbox.hpp"
 #include "temp_tree.hpp"
+#include "process_cwd_guard.hpp"
 
 namespace {
 
@@ -38,25 +39,7 @@ bool operator==(const Resolved& a, const Resolved& b) { return a.err == b.err &&
 Resolved ok(const std::string& path) { return {0, path}; }
 Resolved err(int e) { return {e, {}}; }
 
-// Restores the process's working directory, which some tests must move to
-// give the sandbox a relative root.
-class ProcessCwdGuard {
- public:
-  ProcessCwdGuard() {
-    char buf[PATH_MAX];
-    if (!::getcwd(buf, sizeof buf)) throw std::runtime_error("getcwd failed");
-    saved_ = buf;
-  }
-  ~ProcessCwdGuard() {
-    if (::chdir(saved_.c_str()) != 0) ADD_FAILURE() << "cannot return to " << saved_;
-  }
-  ProcessCwdGuard(const ProcessCwdGuard&) = delete;
-  ProcessCwdGuard& operator=(const ProcessCwdGuard&) = delete;
-  const std::string& saved() const { return saved_; }
-
- private:
-  std::string saved_;
-};
+using s32::test::ProcessCwdGuard;
 
 std::string process_cwd() {
   char buf[PATH_MAX];
