@@ -26,6 +26,7 @@ constexpr Entry kTable[] = {
     {kFlush, console::flush},
     {kReadDirect, files::read_direct},
     {kFtruncate, files::ftruncate},
+    {kExec, exec::run},
     {kUnlink, files::path_op},
     {kRename, files::rename},
     {kMkdir, files::path_op},

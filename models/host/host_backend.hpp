@@ -69,6 +69,9 @@ class HostBackend {
   // Whether serving `req` may block the host or take long (asynchronous
   // host I/O gives it to a host thread; it must not touch guest memory).
   virtual bool may_block(const Request&) const { return false; }
+  // A stop was asked for, from another thread: host work that would hold
+  // the run up (a child process of EXEC) is ended too.
+  virtual void interrupt(int /*signal*/) {}
   // A lower bound of the modelled latency of `req`, known before serving it.
   virtual std::uint64_t latency_floor(const Request&) const { return 0; }
 };

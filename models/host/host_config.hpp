@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "host/exec_service.hpp"
 #include "host/latency_model.hpp"
 #include "host/policy.hpp"
 #include "host/sandbox.hpp"
@@ -23,6 +24,7 @@ struct HostConfig {
   bool host_clock = false;             // GETTIME reads the host's real-time clock instead
   LatencyModel latency;
   Policy policy;  // which services the guest may use
+  ExecConfig exec;  // how EXEC starts a child
 
   // Negotiable services and the public interpreter's READ_DIRECT.
   TubeConfig tube;

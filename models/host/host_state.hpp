@@ -1,13 +1,14 @@
 // What the service families share: the configuration, the console, the
 // sandbox, the fd table, and the blobs and clock fixed at start. Each
 // family's handlers (files.cpp, console_service.cpp, time_env.cpp,
-// control.cpp, and the negotiated term and tube) read and change it; PosixBackend owns it.
+// control.cpp, exec_service.cpp, and the negotiated term and tube) read and change it; PosixBackend owns it.
 #pragma once
 
 #include <cstdint>
 #include <string>
 
 #include "host/console.hpp"
+#include "host/exec_service.hpp"
 #include "host/fd_table.hpp"
 #include "host/host_config.hpp"
 #include "host/negotiation.hpp"
@@ -28,6 +29,7 @@ struct HostState {
   FdTable fds;
   std::string args_blob, env_blob;
   std::int64_t epoch_ns = 0;
+  ExecService exec;
   Services services;  // last: its sessions use the console, and are released first
 };
 

@@ -11,6 +11,7 @@ const char* service_class_name(ServiceClass c) {
     case ServiceClass::Time: return "time";
     case ServiceClass::Env: return "env";
     case ServiceClass::Control: return "control";
+    case ServiceClass::Process: return "process";
   }
   return "?";
 }
@@ -37,7 +38,7 @@ std::string LatencyModel::set(std::string_view cls, std::string_view value) {
     cost[i] = c;
     return {};
   }
-  return "unknown service class '" + std::string(cls) + "' (console, file, time, env, control)";
+  return "unknown service class '" + std::string(cls) + "' (console, file, time, env, control, process)";
 }
 
 }  // namespace s32::host

@@ -10,8 +10,11 @@
 
 namespace s32::host {
 
-enum class ServiceClass : std::uint8_t { Console, File, Time, Env, Control };
-inline constexpr unsigned kNumServiceClasses = 5;
+// Process is EXEC: starting a child, plus a cost per cycle the child ran
+// (its "bytes" are its simulated cycles), so a parent waits as long as the
+// child's run in the model.
+enum class ServiceClass : std::uint8_t { Console, File, Time, Env, Control, Process };
+inline constexpr unsigned kNumServiceClasses = 6;
 const char* service_class_name(ServiceClass c);
 
 struct LatencyModel {
@@ -20,8 +23,8 @@ struct LatencyModel {
     std::uint64_t per_byte = 0;
   };
   // Defaults (cycles): console 400 + 2/byte, file 2000 + 1/byte, time 200,
-  // env 200 + 1/byte, control 50.
-  std::array<Cost, kNumServiceClasses> cost = {{{400, 2}, {2000, 1}, {200, 0}, {200, 1}, {50, 0}}};
+  // env 200 + 1/byte, control 50, process 100000 + 1 per child cycle.
+  std::array<Cost, kNumServiceClasses> cost = {{{400, 2}, {2000, 1}, {200, 0}, {200, 1}, {50, 0}, {100000, 1}}};
 
   static LatencyModel zero() {
     LatencyModel m;

@@ -46,6 +46,7 @@ bool PosixBackend::may_block(const Request& req) const {
   switch (req.opcode) {
     case kConnect:
     case kAccept:
+    case kExec:
     case kSend:
     case kRecv:
     case kGetchar:
@@ -73,11 +74,14 @@ bool PosixBackend::may_block(const Request& req) const {
 }
 
 std::uint64_t PosixBackend::latency_floor(const Request& req) const {
-  // Every request that may block is charged as console or file work.
+  // Every request that may block is charged as console, file or process work.
   if (!may_block(req)) return 0;
   const LatencyModel& m = state_.config.latency;
-  return std::min(m.cycles(ServiceClass::Console, 0), m.cycles(ServiceClass::File, 0));
+  return std::min({m.cycles(ServiceClass::Console, 0), m.cycles(ServiceClass::File, 0),
+                   m.cycles(ServiceClass::Process, 0)});
 }
+
+void PosixBackend::interrupt(int signal) { state_.exec.interrupt(signal); }
 
 Completion PosixBackend::execute(const Request& req, DataBuffer& buf, GuestMemory& mem, const HostTime& now) {
   Completion c;

@@ -29,6 +29,7 @@ class PosixBackend : public HostBackend {
   void flush() override;
   bool may_block(const Request& req) const override;
   std::uint64_t latency_floor(const Request& req) const override;
+  void interrupt(int signal) override;
 
   const Sandbox& sandbox() const { return state_.sandbox; }
   // Requests the policy refused, by service name.

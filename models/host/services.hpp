@@ -59,6 +59,11 @@ Work shutdown(HostState&, Call&);
 Work reserved(HostState&, Call&);  // 0x49-0x4F
 }  // namespace net
 
+// exec_service.cpp: EXEC (the `exec` service).
+namespace exec {
+Work run(HostState&, Call&);
+}  // namespace exec
+
 // control.cpp: NOP, EXIT and service negotiation (negotiation.hpp).
 namespace control {
 Work nop(HostState&, Call&);

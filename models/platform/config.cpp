@@ -2,6 +2,7 @@
 
 #include <cinttypes>
 #include <cstdio>
+#include <filesystem>
 #include <sstream>
 
 #include "host/latency_model.hpp"
@@ -70,6 +71,7 @@ std::vector<Setting> settings(const Config& c) {
   add("", "mode", K::Text, c.cycle_stepped ? "cycle" : "fast");
   add("", "clock-mhz", K::Number, number(c.clock_mhz));
   add("", "max-cycles", K::Number, std::to_string(c.cpu.max_cycles));
+  if (!c.argv0.empty()) add("", "argv0", K::Text, c.argv0);
 
   std::vector<std::pair<std::string, std::string>> args;
   for (const std::string& a : c.guest_args) args.emplace_back(a, "");
@@ -141,6 +143,31 @@ std::vector<Setting> settings(const Config& c) {
   }
   if (!c.trace_insn.empty()) add("trace", "trace-insn", K::Text, c.trace_insn);
   if (!c.trace_events.empty()) add("trace", "trace-events", K::Text, c.trace_events);
+  return out;
+}
+
+std::vector<std::string> exec_child_options(const Config& config) {
+  std::vector<std::string> out;
+  for (const Setting& s : settings(config)) {
+    if (s.section == "guest" || s.section == "output" || s.section == "trace") continue;
+    if (s.key == "argv0" || s.key == "root" || s.key == "epoch") continue;
+    const std::string option = "--" + s.key;
+    switch (s.kind) {
+      case Setting::Kind::Bool:
+        if (s.value == "true") out.push_back(option);
+        break;
+      case Setting::Kind::List:
+        for (const auto& item : s.items) out.insert(out.end(), {option, item.first});
+        break;
+      case Setting::Kind::Map:
+        for (const auto& [name, value] : s.items) out.insert(out.end(), {option, name + "=" + value});
+        break;
+      default: {
+        const bool path = s.key == "tube-dump" || s.key == "tube-keys";
+        out.insert(out.end(), {option, path ? std::filesystem::absolute(s.value).string() : s.value});
+      }
+    }
+  }
   return out;
 }
 

@@ -17,6 +17,7 @@ namespace s32::platform {
 struct Config {
   std::string program;                  // .s32x path, also the guest's argv[0]
   std::vector<std::string> guest_args;  // argv[1..]
+  std::string argv0;                    // the guest's argv[0] when not `program` (an EXEC child's path as given)
 
   double clock_mhz = 100.0;
   bool cycle_stepped = false;  // clock the CPU edge by edge (else fast, decoupled)
@@ -72,5 +73,12 @@ struct Setting {
   bool numeric_items = false;  // Map values are numbers
 };
 std::vector<Setting> settings(const Config& config);
+
+// The settings an EXEC child inherits, as s32sim options: everything but
+// the program and its arguments, the sandbox root and the epoch (which
+// each EXEC gives the child itself) and the outputs and traces (which are
+// the parent's). Paths are made absolute: the child runs in the guest's
+// working directory.
+std::vector<std::string> exec_child_options(const Config& config);
 
 }  // namespace s32::platform

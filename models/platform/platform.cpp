@@ -168,9 +168,10 @@ struct Platform::Impl {
     for (const isa::Region& r : ram.regions()) bus.map(r.base, r.size, 0, r.base, isa::region_kind_name(r.kind));
     if (image.mmio_base) {
       config.host.argv.clear();
-      config.host.argv.push_back(config.program);
+      config.host.argv.push_back(config.argv0.empty() ? config.program : config.argv0);
       config.host.argv.insert(config.host.argv.end(), config.guest_args.begin(), config.guest_args.end());
       config.host.tube.code_limit = image.code_limit;
+      config.host.exec.options = exec_child_options(config);
       backend = std::make_unique<host::PosixBackend>(config.host, console);
       ring = std::make_unique<ring::RingDevice>("ring", config.ring, clock, *backend);
       ring->dma.bind(bus.targets_side);
@@ -197,6 +198,8 @@ const Config& Platform::config() const { return impl_->config; }
 void Platform::request_stop(int signal) {
   impl_->external_stop.request(signal);
   if (impl_->ring) impl_->ring->stop_host_waits();
+  // A sync-mode run waits inside EXEC until the child ends.
+  if (impl_->backend) impl_->backend->interrupt(signal);
 }
 
 const Stats& Platform::run() {

@@ -1,9 +1,9 @@
 // Two timing modes, one answer. s32sim promises that the fast mode
 // (temporal decoupling, any quantum) and the cycle-stepped mode retire the
 // same instructions in the same cycles and time every ring request alike.
-// Every program under sw/ runs under every trigger, one interrupt
-// configuration and a short YIELD timeout, each in up to nine ways: fast with the
-// default quantum, with a quantum of 1 and of 37 (quanta ending at odd
+// Every program under sw/ (EXEC's parent with its child too) runs under
+// every trigger, one interrupt configuration and a short YIELD timeout,
+// each in up to nine ways: fast with the default quantum, with a quantum of 1 and of 37 (quanta ending at odd
 // cycles, between device edges), the same three with the translating
 // engine where the build has it, fast with traces in a window and from a
 // symbol trigger, cycle-stepped, and with asynchronous host I/O
@@ -62,6 +62,11 @@ std::vector<Program> programs() {
   v.push_back({"latency", {"bench/latency", {}, {"30"}, {}, "", {}}});
   v.push_back({"throughput", {"bench/throughput", {}, {"3"}, {}, "", {}}});
   v.push_back({"compute_between", {"bench/compute_between", {}, {"10", "200"}, {}, "", {}}});
+  // EXEC: the child runs with the variant's options, and the parent waits
+  // for the child's whole run in the model.
+  v.push_back({"exec",
+               {"tests/exec_parent", {"--enable", "exec", "--epoch", "1700000000"}, {"exec_child.s32x", "x"}, {}, "",
+                {{"exec_child.s32x", read_file(fs::path(S32_SW_BINARY_DIR) / "tests/exec_child.s32x")}}}});
   // Runs that end badly must end the same way, at the same cycle.
   v.push_back({"dma_code", {"tests/dma_code", {}, {"patch.bin"}, {}, "", {{"patch.bin", patch_word()}}}});
   v.push_back({"fault_illegal", {"tests/fault_illegal", {}, {}, {}, "", {}}, 132, true, "fault", 0, 1});

@@ -15,6 +15,7 @@
 
 #include <systemc>
 
+#include "host/exec_service.hpp"
 #include "host/exit_hooks.hpp"
 #include "options.hpp"
 #include "platform/platform.hpp"
@@ -41,6 +42,7 @@ int sc_main(int argc, char** argv) {
   s32::platform::Config config;
   const s32::sim::ParseResult parsed = s32::sim::parse_command_line(argc, argv, config, std::cout);
   if (parsed.exit) return parsed.status;
+  config.host.exec.emulator = s32::host::own_executable(argv[0]);
 
   try {
     s32::platform::Platform platform(config);

@@ -211,6 +211,7 @@ void fill_config(const po::variables_map& vm, platform::Config& config) {
   config.cpu.quantum = parse_count(text("quantum"), "quantum", 1, cpu::kMaxQuantum);
   if (given("quantum") && config.cycle_stepped) warn("--quantum has no effect with --mode cycle");
   config.cpu.max_cycles = parse_count(text("max-cycles"), "max-cycles", 0, max_cycles);
+  if (vm.count("argv0")) config.argv0 = text("argv0");
 
   // Explicit options refine the profile.
   if (given("trigger")) config.ring.trigger = parse_trigger(text("trigger"));
@@ -429,7 +430,10 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
       ("clock-mhz", po::value<std::string>()->default_value("100")->value_name("MHZ"),
        "CPU and device clock, 0.001 to 100000")
       ("max-cycles", po::value<std::string>()->default_value("0")->value_name("N"),
-       "stop at exactly N cycles and exit 124 (0: no limit; the instruction in flight at N retires, its cycles past N are not counted)");
+       "stop at exactly N cycles and exit 124 (0: no limit; the instruction in flight at N retires, its cycles past N are not counted)")
+      ("argv0", po::value<std::string>()->value_name("TEXT"),
+       "the guest's argv[0] (default: the program path as given; EXEC gives its child the path the "
+       "parent named)");
   cpu.add_options()
       ("engine", po::value<std::string>()->default_value(cpu::engine_name(cpu::kDefaultEngine))->value_name("ENGINE"),
        "how fast mode executes: jit (translate hot code to host code; x86-64 builds, their default) "
@@ -475,7 +479,8 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
       ("host-clock", po::bool_switch(), "GETTIME reads the host's real-time clock instead of simulated time")
       ("latency", po::value<std::vector<std::string>>()->composing()->value_name("CLASS=C[+B]"),
        "host latency of a service class: C cycles plus B per byte; classes console (default "
-       "400+2), file (2000+1), time (200), env (200+1), control (50); repeatable")
+       "400+2), file (2000+1), time (200), env (200+1), control (50), process (EXEC: 100000 plus 1 "
+       "per cycle the child ran); repeatable")
       ("read-direct", po::value<std::string>()->default_value("on")->value_name("on|off"),
        "off: READ_DIRECT answers EINVAL, as in the public interpreter (the reference profile)")
       ("host-io", po::value<std::string>()->default_value("sync")->value_name("sync|async"),
@@ -496,7 +501,8 @@ ParseResult parse_command_line(int argc, char** argv, platform::Config& config, 
       ("deny", po::value<std::vector<std::string>>()->composing()->value_name("LIST"),
        "refuse these services, whatever --allow says; repeatable")
       ("enable", po::value<std::vector<std::string>>()->composing()->value_name("LIST"),
-       "turn on net and exec, which are off by default; repeatable");
+       "turn on net and exec, which are off by default; repeatable (an EXEC child runs with this "
+       "run's settings: timing, ring, root, policy, latency, environment; not its outputs)");
   output.add_options()
       ("quiet,q", po::bool_switch(), "no summary on stderr")
       ("stats-json", po::value<std::string>()->value_name("FILE"), "write statistics as JSON ('-': stdout)")

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -278,4 +279,38 @@ TEST(Options, SectionKeysAndFlatKeysAreTheSameOptions) {
   EXPECT_FALSE(p.config.ring.trigger.doorbell);
   EXPECT_TRUE(p.config.ring.strict);
   EXPECT_EQ(p.config.ram_latency, 7u);
+}
+
+// What EXEC passes its child (platform::exec_child_options) parses back to
+// the parent's configuration, less the outputs, traces and argv[0], with
+// relative paths made absolute; root and epoch are EXEC's to give.
+TEST(Options, AnExecChildRunsWithTheParentsSettingsButNotItsOutputs) {
+  const Parsed parent = parse({"--mode", "cycle", "--clock-mhz", "50", "--latency", "process=9+2", "--enable", "exec",
+                               "--deny", "net", "--env", "A=1", "--tube-dump", "frames", "--strict", "--host-io",
+                               "async", "--stats-json", "s.json", "--trace-insn", "t.txt", "--argv0", "shown",
+                               "--root", "/tmp", "--epoch", "12", "prog.s32x", "a"});
+  ASSERT_FALSE(parent.result.exit);
+  std::vector<std::string> args = s32::platform::exec_child_options(parent.config);
+  args.insert(args.end(), {"--root", "/tmp", "--epoch", "12", "prog.s32x", "a"});
+  const Parsed child = parse(args);
+  ASSERT_FALSE(child.result.exit);
+
+  Config expected = parent.config;
+  expected.stats_json.clear();
+  expected.trace_insn.clear();
+  expected.argv0.clear();
+  expected.host.tube.dump_dir = std::filesystem::absolute("frames").string();
+  std::ostringstream want, got;
+  s32::sim::write_config(want, expected);
+  s32::sim::write_config(got, child.config);
+  EXPECT_EQ(got.str(), want.str());
+}
+
+TEST(Options, Argv0NamesTheGuestAndIsSaved) {
+  const Parsed p = parse({"--argv0", "shown", "prog.s32x"});
+  ASSERT_FALSE(p.result.exit);
+  EXPECT_EQ(p.config.argv0, "shown");
+  std::ostringstream ini;
+  s32::sim::write_config(ini, p.config);
+  EXPECT_NE(ini.str().find("\nargv0 = shown\n"), std::string::npos) << ini.str();
 }
