@@ -253,13 +253,14 @@ Work run(HostState& s, Call& k) {
     guest_args.push_back(std::move(a));
   }
 
-  std::string host_path;
-  if (const int e = s.sandbox.resolve(path, true, host_path)) {
+  Entry program;
+  if (const int e = s.sandbox.resolve(path, true, program)) {
     fail(k.c, e);
     return refused;
   }
+  // A link followed is resolved already: what is left there is the file.
   struct stat st {};
-  if (::stat(host_path.c_str(), &st) != 0) {
+  if (::fstatat(program.dir.get(), program.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
     fail(k.c, errno);
     return refused;
   }
@@ -294,7 +295,7 @@ Work run(HostState& s, Call& k) {
   argv.insert(argv.end(), {"-q", "--no-progress", "--root", s.sandbox.root(), "--epoch", epoch_seconds(epoch),
                            "--argv0", path});
   // The `--` after the program keeps a first guest argument "--" the guest's.
-  argv.push_back(host_path);
+  argv.push_back(Sandbox::host_path(program));
   argv.emplace_back("--");
   argv.insert(argv.end(), guest_args.begin(), guest_args.end());
 
@@ -302,7 +303,11 @@ Work run(HostState& s, Call& k) {
   s.console.flush();
   std::uint32_t status = 0;
   std::uint64_t child_cycles = 0;
-  if (const int e = s.exec.run(argv, s.sandbox.cwd(), stdio[0], stdio[1], stdio[2], status, child_cycles)) {
+  // The child process starts where the guest is, on the host.
+  std::string where = s.sandbox.root();
+  Entry cwd;
+  if (s.sandbox.resolve(s.sandbox.cwd(), true, cwd) == 0) where = Sandbox::host_path(cwd);
+  if (const int e = s.exec.run(argv, where, stdio[0], stdio[1], stdio[2], status, child_cycles)) {
     fail(k.c, e);
     return refused;
   }

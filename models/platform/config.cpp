@@ -157,6 +157,14 @@ std::vector<std::string> exec_child_options(const Config& config) {
         if (s.value == "true") out.push_back(option);
         break;
       case Setting::Kind::List:
+        if (s.key == "dir") {
+          // The child runs in the guest's working directory.
+          for (host::DirGrant g : config.host.dirs) {
+            g.host = std::filesystem::absolute(g.host).string();
+            out.insert(out.end(), {option, g.spec()});
+          }
+          break;
+        }
         for (const auto& item : s.items) out.insert(out.end(), {option, item.first});
         break;
       case Setting::Kind::Map:

@@ -288,7 +288,7 @@ TEST(Options, AnExecChildRunsWithTheParentsSettingsButNotItsOutputs) {
   const Parsed parent = parse({"--mode", "cycle", "--clock-mhz", "50", "--latency", "process=9+2", "--enable", "exec",
                                "--deny", "net", "--env", "A=1", "--tube-dump", "frames", "--strict", "--host-io",
                                "async", "--stats-json", "s.json", "--trace-insn", "t.txt", "--argv0", "shown",
-                               "--root", "/tmp", "--epoch", "12", "prog.s32x", "a"});
+                               "--dir", ".::/grant:ro", "--root", "/tmp", "--epoch", "12", "prog.s32x", "a"});
   ASSERT_FALSE(parent.result.exit);
   std::vector<std::string> args = s32::platform::exec_child_options(parent.config);
   args.insert(args.end(), {"--root", "/tmp", "--epoch", "12", "prog.s32x", "a"});
@@ -300,6 +300,8 @@ TEST(Options, AnExecChildRunsWithTheParentsSettingsButNotItsOutputs) {
   expected.trace_insn.clear();
   expected.argv0.clear();
   expected.host.tube.dump_dir = std::filesystem::absolute("frames").string();
+  ASSERT_EQ(expected.host.dirs.size(), 1u);
+  expected.host.dirs[0].host = std::filesystem::absolute(".").string();
   std::ostringstream want, got;
   s32::sim::write_config(want, expected);
   s32::sim::write_config(got, child.config);
