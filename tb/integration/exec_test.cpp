@@ -105,6 +105,19 @@ TEST(Exec, TheChildInheritsThePolicyAndCanExecInTurn) {
       << res.err;
 }
 
+// The child process runs where the parent's guest is, and a guest starts in
+// its process's directory: the child lists the parent's directory.
+TEST(Exec, TheChildStartsInTheParentGuestsDirectory) {
+  SimRun r;
+  r.options = {"--enable", "exec"};
+  r.cwd_in_sandbox = "sub";
+  r.files = {{"sub/marker.txt", "x"}, {"listdir.s32x", read_file(fs::path(S32_SW_BINARY_DIR) / "examples/listdir.s32x")}};
+  r.args = {"../listdir.s32x", "."};
+  const SimResult res = run(r);
+  EXPECT_EQ(res.status, 0) << res.err;
+  EXPECT_EQ(res.out, "parent start\nmarker.txt\nparent status 0\n") << res.err;
+}
+
 TEST(Exec, AGuestFdBecomesTheChildsStdio) {
   SimRun r;
   r.options = {"--enable", "exec"};

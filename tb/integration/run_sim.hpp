@@ -124,6 +124,9 @@ struct SimRun {
   Env host_env;                      // s32sim's own environment, on top of ours
   std::string stdin_data;
   Files files;  // the sandbox's initial contents
+  // Where s32sim runs, relative to the sandbox (empty: the run directory,
+  // outside the sandbox); the guest then starts there.
+  std::string cwd_in_sandbox;
 };
 
 struct SimResult {
@@ -148,10 +151,14 @@ inline SimResult run_sim(const SimRun& run, const fs::path& dir) {
   fs::copy_file(source, dir / program);
   write_file(dir / "stdin", run.stdin_data);
 
-  std::vector<std::string> args{S32SIM_PATH,    "-q",         "--root",         "sandbox",
-                                "--stats-json", "stats.json", "--requests-csv", "requests.csv"};
+  // From inside the sandbox the run directory's files are named absolutely.
+  const auto at = [&](const std::string& name) {
+    return run.cwd_in_sandbox.empty() ? name : (dir / name).string();
+  };
+  std::vector<std::string> args{S32SIM_PATH,    "-q",           "--root",         at("sandbox"),
+                                "--stats-json", at("stats.json"), "--requests-csv", at("requests.csv")};
   args.insert(args.end(), run.options.begin(), run.options.end());
-  args.push_back(program);
+  args.push_back(at(program));
   args.insert(args.end(), run.args.begin(), run.args.end());
 
   std::vector<std::string> env;
@@ -170,6 +177,8 @@ inline SimResult run_sim(const SimRun& run, const fs::path& dir) {
   for (auto& e : env) envp.push_back(e.data());
   envp.push_back(nullptr);
 
+  const std::string start_dir = run.cwd_in_sandbox.empty() ? "" : (sandbox / run.cwd_in_sandbox).string();
+  if (!start_dir.empty()) fs::create_directories(start_dir);
   const pid_t pid = fork();
   if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
   if (pid == 0) {
@@ -180,6 +189,7 @@ inline SimResult run_sim(const SimRun& run, const fs::path& dir) {
     const int err = open("stderr", O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (in < 0 || out < 0 || err < 0) _exit(121);
     if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(122);
+    if (!start_dir.empty() && chdir(start_dir.c_str()) != 0) _exit(124);
     execve(argv[0], argv.data(), envp.data());
     _exit(123);
   }
