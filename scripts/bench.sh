@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Speed figures of the simulator, as medians of several runs (RUNS, default
 # 5) on this machine:
-#   - fast mode: MIPS on the compute-bound benchmark (>= 100 M instructions)
+#   - fast mode (the default engine: jit on x86-64 builds): MIPS on the
+#     compute-bound benchmark (>= 100 M instructions)
 #   - cycle mode: simulated cycles per second, without and with --vcd, and
 #     the cost of --vcd as the ratio of the two
 #   - fast mode with --vcd, for comparison
@@ -59,7 +60,7 @@ if [ -d "$forth" ]; then
   input=/dev/null
 fi
 
-python3 - "$tmp" "$runs" <<'PY'
+/usr/bin/python3 - "$tmp" "$runs" <<'PY'
 import json, statistics, sys
 tmp, runs = sys.argv[1], int(sys.argv[2])
 def load(name):
@@ -74,7 +75,8 @@ cps = med([r["cycles"] / r["host_seconds"] for r in cycle])
 cps_vcd = med([r["cycles"] / r["host_seconds"] for r in cycle_vcd])
 mips_vcd = med([r["host_mips"] for r in fast_vcd])
 each = ", ".join("%.0f" % r["host_mips"] for r in fast)
-print(f"  fast mode, compute ({fast[0]['instructions']:,} instructions): median {mips:.0f} MIPS (runs: {each})")
+print(f"  fast mode ({fast[0]['config']['cpu']['engine']}), compute ({fast[0]['instructions']:,} instructions): "
+      f"median {mips:.0f} MIPS (runs: {each})")
 print(f"  cycle mode, compute 500 ({cycle[0]['cycles']:,} cycles): median {cps / 1e6:.2f} M cycles/s")
 print(f"  cycle mode with --vcd: median {cps_vcd / 1e6:.2f} M cycles/s, "
       f"--vcd costs x{cps / cps_vcd:.2f} (slowdown ratio of medians)")
@@ -103,7 +105,7 @@ fi
 engines=interp
 # The translator exists in x86-64 builds only; a trial run tells.
 if "$sim" -q --engine jit "$compute" 1 > /dev/null 2>&1; then engines="interp jit"; fi
-python3 - "$sim" "$realprogs" "$compute" "$runs" "$tmp" $engines <<'PY'
+/usr/bin/python3 - "$sim" "$realprogs" "$compute" "$runs" "$tmp" $engines <<'PY'
 import glob, json, os, statistics, subprocess, sys, time
 sim, realprogs, compute, runs, tmp = sys.argv[1:6]
 runs, engines = int(runs), sys.argv[6:]
