@@ -11,47 +11,13 @@
 namespace s32::itest {
 namespace {
 
-struct Child {
-  pid_t pid = -1;
-};
-
-// Starts s32sim in `dir` with stdout/stderr to files there and stdin from
+// s32sim in `dir` with stdout/stderr to files there and stdin from
 // `stdin_fd` (default /dev/null).
 Child spawn(const fs::path& dir, std::vector<std::string> args, int stdin_fd = -1) {
   args.insert(args.begin(), S32SIM_PATH);
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
-  if (pid == 0) {
-    if (chdir(dir.c_str()) != 0) _exit(120);
-    const int in = stdin_fd >= 0 ? stdin_fd : open("/dev/null", O_RDONLY);
-    const int out = open("stdout", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int err = open("stderr", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (in < 0 || out < 0 || err < 0) _exit(121);
-    if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(122);
-    execv(argv[0], argv.data());
-    _exit(123);
-  }
-  return {pid};
-}
-
-// Waits at most `limit` for the child; kills it when it overstays.
-int wait_for(const Child& c, std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  for (;;) {
-    int wstatus = 0;
-    const pid_t r = waitpid(c.pid, &wstatus, WNOHANG);
-    if (r == c.pid) return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
-    if (std::chrono::steady_clock::now() > deadline) {
-      kill(c.pid, SIGKILL);
-      waitpid(c.pid, &wstatus, 0);
-      ADD_FAILURE() << "s32sim did not end within " << limit.count() << " ms";
-      return -1;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  ChildIo io;
+  io.stdin_fd = stdin_fd;
+  return start_sim(dir, std::move(args), io);
 }
 
 fs::path program(const char* name) { return fs::path(S32_SW_BINARY_DIR) / name; }
@@ -86,7 +52,7 @@ TEST_P(CleanStop, CycleModeRunWritesEveryOutputAndExitsWith128PlusTheSignal) {
   // machine needs time to put it on disk after the stop.
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   kill(c.pid, signal);
-  const int status = wait_for(c, std::chrono::seconds(30));
+  const int status = wait_sim(c, std::chrono::seconds(30));
   EXPECT_EQ(status, 128 + signal) << read_file(dir.path() / "stderr");
 
   const std::string json = read_file(dir.path() / "s.json");
@@ -137,7 +103,7 @@ TEST(CleanStop, AFastRunWithTheLongestQuantumStopsPromptly) {
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   const auto t0 = std::chrono::steady_clock::now();
   kill(c.pid, SIGINT);
-  EXPECT_EQ(wait_for(c, std::chrono::seconds(5)), 130);
+  EXPECT_EQ(wait_sim(c, std::chrono::seconds(5)), 130);
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(500));
   EXPECT_EQ(json_string(read_file(dir.path() / "s.json"), "stop_reason"), "interrupted");
 }
@@ -149,7 +115,7 @@ TEST(CleanStop, AFastRunWhoseYieldsWaitWithoutTimeoutStopsPromptly) {
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   const auto t0 = std::chrono::steady_clock::now();
   kill(c.pid, SIGTERM);
-  EXPECT_EQ(wait_for(c, std::chrono::seconds(5)), 143);
+  EXPECT_EQ(wait_sim(c, std::chrono::seconds(5)), 143);
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(500));
   EXPECT_EQ(json_string(read_file(dir.path() / "s.json"), "stop_reason"), "interrupted");
 }
@@ -167,7 +133,7 @@ TEST(CleanStop, ASecondSignalQuitsAtOnceWhenTheGuestWaitsForInput) {
   kill(c.pid, SIGINT);
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   kill(c.pid, SIGINT);
-  EXPECT_EQ(wait_for(c, std::chrono::seconds(5)), 130);
+  EXPECT_EQ(wait_sim(c, std::chrono::seconds(5)), 130);
   close(pipe_fds[1]);
   EXPECT_NE(read_file(dir.path() / "stderr").find("quitting without statistics"), std::string::npos);
   EXPECT_FALSE(fs::exists(dir.path() / "s.json"));
@@ -175,7 +141,7 @@ TEST(CleanStop, ASecondSignalQuitsAtOnceWhenTheGuestWaitsForInput) {
 
 TEST(Reports, AReportThatCannotBeWrittenAtTheEndFailsTheRunWithTheReason) {
   TempDir dir;
-  EXPECT_EQ(wait_for(spawn(dir.path(), {"-q", "--stats-json", "/dev/full", program("examples/hello_ring.s32x").string()}),
+  EXPECT_EQ(wait_sim(spawn(dir.path(), {"-q", "--stats-json", "/dev/full", program("examples/hello_ring.s32x").string()}),
                      std::chrono::seconds(10)),
             74);
   EXPECT_NE(read_file(dir.path() / "stderr").find("cannot write statistics to '/dev/full': No space left on device"),
@@ -199,7 +165,7 @@ TEST_P(Refused, ExitsWith2AtOnceNamingTheOption) {
   std::vector<std::string> args = bad.args;
   args.push_back(program("examples/hello_ring.s32x").string());
   const auto t0 = std::chrono::steady_clock::now();
-  const int status = wait_for(spawn(dir.path(), args), std::chrono::seconds(5));
+  const int status = wait_sim(spawn(dir.path(), args), std::chrono::seconds(5));
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(500));
   EXPECT_EQ(status, 2);
   const std::string err = read_file(dir.path() / "stderr");
@@ -228,7 +194,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(Reports, DashMeansStdout) {
   TempDir dir;
-  const int status = wait_for(spawn(dir.path(), {"-q", "--stats-json", "-", "--requests-csv", "-",
+  const int status = wait_sim(spawn(dir.path(), {"-q", "--stats-json", "-", "--requests-csv", "-",
                                                  program("examples/hello_ring.s32x").string()}),
                               std::chrono::seconds(10));
   EXPECT_EQ(status, 0);
@@ -241,13 +207,13 @@ TEST(Reports, DashMeansStdout) {
 
 TEST(Reports, ADirectoryAsTheProgramSaysSo) {
   TempDir dir;
-  EXPECT_EQ(wait_for(spawn(dir.path(), {"-q", "."}), std::chrono::seconds(5)), 126);
+  EXPECT_EQ(wait_sim(spawn(dir.path(), {"-q", "."}), std::chrono::seconds(5)), 126);
   EXPECT_NE(read_file(dir.path() / "stderr").find("Is a directory"), std::string::npos);
 }
 
 TEST(Reports, StallingCoalescingIsWarnedAndTimeoutsCounted) {
   TempDir dir;
-  const int status = wait_for(spawn(dir.path(), {"--no-progress", "--irq", "on", "--irq-coalesce", "4,0",
+  const int status = wait_sim(spawn(dir.path(), {"--no-progress", "--irq", "on", "--irq-coalesce", "4,0",
                                                  "--yield-timeout", "1000", program("examples/hello_ring.s32x").string()}),
                               std::chrono::seconds(10));
   EXPECT_EQ(status, 0);
@@ -258,7 +224,7 @@ TEST(Reports, StallingCoalescingIsWarnedAndTimeoutsCounted) {
 
 TEST(Reports, ARunThatCanNeverGoOnIsReportedAsStalled) {
   TempDir dir;
-  EXPECT_EQ(wait_for(spawn(dir.path(), {"--no-progress", "--stats-json", "s.json", "--irq", "on", "--irq-coalesce",
+  EXPECT_EQ(wait_sim(spawn(dir.path(), {"--no-progress", "--stats-json", "s.json", "--irq", "on", "--irq-coalesce",
                                         "4,0", "--yield-timeout", "0", program("examples/hello_ring.s32x").string()}),
                      std::chrono::seconds(10)),
             123);
@@ -280,7 +246,7 @@ TEST(ConfigFile, ErrorsNameFileAndLine) {
   };
   for (const auto& [ini, message] : cases) {
     write(dir.path() / "run.ini", ini);
-    EXPECT_EQ(wait_for(spawn(dir.path(), {"--config", "run.ini", program("examples/hello_ring.s32x").string()}),
+    EXPECT_EQ(wait_sim(spawn(dir.path(), {"--config", "run.ini", program("examples/hello_ring.s32x").string()}),
                        std::chrono::seconds(5)),
               2);
     const std::string err = read_file(dir.path() / "stderr");
@@ -291,7 +257,7 @@ TEST(ConfigFile, ErrorsNameFileAndLine) {
 TEST(ConfigFile, SectionsAndFlatKeysSetTheSameOptions) {
   TempDir dir;
   write(dir.path() / "run.ini", "profile = reference\n[cpu]\nquantum = 37\n[ring]\ntrigger = doorbell\n");
-  ASSERT_EQ(wait_for(spawn(dir.path(), {"-q", "--config", "run.ini", "--stats-json", "s.json",
+  ASSERT_EQ(wait_sim(spawn(dir.path(), {"-q", "--config", "run.ini", "--stats-json", "s.json",
                                         program("examples/hello_ring.s32x").string()}),
                      std::chrono::seconds(10)),
             0);
@@ -305,7 +271,7 @@ TEST(ConfigFile, SavedConfigurationRepeatsTheRunExactly) {
   TempDir dir;
   fs::create_directories(dir.path() / "sandbox");
   const std::string prog = program("examples/echo.s32x").string();
-  ASSERT_EQ(wait_for(spawn(dir.path(), {"-q", "--root", "sandbox", "--irq", "on", "--irq-coalesce", "2,500",
+  ASSERT_EQ(wait_sim(spawn(dir.path(), {"-q", "--root", "sandbox", "--irq", "on", "--irq-coalesce", "2,500",
                                         "--trigger", "poll:300", "--latency", "console=77+3", "--cost", "mul=5",
                                         "--env", "A=b c", "--stats-json", "first.json", "--save-config", "run.ini",
                                         prog, "one", "two words", ""}),
@@ -318,7 +284,7 @@ TEST(ConfigFile, SavedConfigurationRepeatsTheRunExactly) {
   ASSERT_NE(at, std::string::npos) << ini;
   ini.replace(at, std::strlen("stats-json = first.json"), "stats-json = second.json");
   write(dir.path() / "run.ini", ini);
-  ASSERT_EQ(wait_for(spawn(dir.path(), {"--config", "run.ini"}), std::chrono::seconds(10)), 0)
+  ASSERT_EQ(wait_sim(spawn(dir.path(), {"--config", "run.ini"}), std::chrono::seconds(10)), 0)
       << read_file(dir.path() / "stderr");
   EXPECT_EQ(read_file(dir.path() / "stdout"), first_out);
   auto stable = [](std::string json) {

@@ -17,10 +17,10 @@ namespace {
 
 const std::string kChild = read_file(fs::path(S32_SW_BINARY_DIR) / "tests/exec_child.s32x");
 
-SimResult run(SimRun r) {
+SimResult run(SimRun r, const std::string& cwd_in_sandbox = "") {
   TempDir dir;
   r.program = "tests/exec_parent";
-  return run_sim(r, dir.path() / "run");
+  return run_sim(r, dir.path() / "run", cwd_in_sandbox);
 }
 
 std::string child_lines(const std::vector<std::string>& argv) {
@@ -110,10 +110,9 @@ TEST(Exec, TheChildInheritsThePolicyAndCanExecInTurn) {
 TEST(Exec, TheChildStartsInTheParentGuestsDirectory) {
   SimRun r;
   r.options = {"--enable", "exec"};
-  r.cwd_in_sandbox = "sub";
   r.files = {{"sub/marker.txt", "x"}, {"listdir.s32x", read_file(fs::path(S32_SW_BINARY_DIR) / "examples/listdir.s32x")}};
   r.args = {"../listdir.s32x", "."};
-  const SimResult res = run(r);
+  const SimResult res = run(r, "sub");
   EXPECT_EQ(res.status, 0) << res.err;
   EXPECT_EQ(res.out, "parent start\nmarker.txt\nparent status 0\n") << res.err;
 }
@@ -187,21 +186,7 @@ Running start_parent(const fs::path& dir, std::vector<std::string> options) {
   std::vector<std::string> args{S32SIM_PATH, "-q", "--root", "sandbox", "--enable", "exec"};
   args.insert(args.end(), options.begin(), options.end());
   args.insert(args.end(), {(fs::path(S32_SW_BINARY_DIR) / "tests/exec_parent.s32x").string(), "chatter.s32x"});
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
-  if (pid == 0) {
-    if (chdir(dir.c_str()) != 0) _exit(120);
-    const int in = open("/dev/null", O_RDONLY);
-    const int out = open("stdout", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int err = open("stderr", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (in < 0 || out < 0 || err < 0) _exit(121);
-    if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(122);
-    execv(argv[0], argv.data());
-    _exit(123);
-  }
+  const pid_t pid = start_sim(dir, std::move(args)).pid;
   return {pid, dir};
 }
 

@@ -32,11 +32,15 @@ namespace {
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
+using s32::itest::Child;
+using s32::itest::ChildIo;
 using s32::itest::json_field;
 using s32::itest::json_number;
 using s32::itest::json_string;
 using s32::itest::parse_requests;
 using s32::itest::read_file;
+using s32::itest::start_sim;
+using s32::itest::wait_sim;
 using s32::itest::RequestRow;
 using s32::itest::TempDir;
 using s32::itest::write_file;
@@ -45,48 +49,19 @@ const std::vector<std::string> kAsyncModel{"--host-io", "async", "--host-latency
 const std::vector<std::string> kAsyncMeasured{"--host-io", "async", "--host-latency", "measured"};
 
 // s32sim running in `dir` on a copy of sw/NAME.s32x; stdout and stderr go
-// to files there, stdin is `in` (or /dev/null).
-struct Child {
-  pid_t pid = -1;
-  fs::path dir;
-};
-
+// to NAME.out and NAME.err there, stdin is `in` (or /dev/null).
 Child spawn(const fs::path& dir, const std::string& program, std::vector<std::string> options, int in = -1) {
-  const std::string file = fs::path(program).filename().string() + ".s32x";
-  fs::copy_file(fs::path(S32_SW_BINARY_DIR) / (program + ".s32x"), dir / file, fs::copy_options::overwrite_existing);
+  const std::string name = fs::path(program).filename().string();
+  fs::copy_file(fs::path(S32_SW_BINARY_DIR) / (program + ".s32x"), dir / (name + ".s32x"),
+                fs::copy_options::overwrite_existing);
   std::vector<std::string> args{S32SIM_PATH, "-q"};
   args.insert(args.end(), options.begin(), options.end());
-  args.push_back(file);
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const std::string out = fs::path(program).filename().string() + ".out";
-  const std::string err = fs::path(program).filename().string() + ".err";
-  const pid_t pid = fork();
-  if (pid == 0) {
-    if (chdir(dir.c_str()) != 0) _exit(120);
-    const int stdin_fd = in >= 0 ? in : open("/dev/null", O_RDONLY);
-    const int o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (stdin_fd < 0 || o < 0 || e < 0 || dup2(stdin_fd, 0) < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0) _exit(121);
-    execv(argv[0], argv.data());
-    _exit(123);
-  }
-  return {pid, dir};
-}
-
-// The exit status, or nullopt (the child killed) if it did not end in time.
-std::optional<int> wait_for(const Child& c, std::chrono::milliseconds limit) {
-  const auto until = std::chrono::steady_clock::now() + limit;
-  int wstatus = 0;
-  while (std::chrono::steady_clock::now() < until) {
-    const pid_t done = waitpid(c.pid, &wstatus, WNOHANG);
-    if (done == c.pid) return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
-    std::this_thread::sleep_for(10ms);
-  }
-  kill(c.pid, SIGKILL);
-  waitpid(c.pid, &wstatus, 0);
-  return std::nullopt;
+  args.push_back(name + ".s32x");
+  ChildIo io;
+  io.stdin_fd = in;
+  io.out = name + ".out";
+  io.err = name + ".err";
+  return start_sim(dir, std::move(args), io);
 }
 
 // Waits (bounded) for the two-byte port file a listening guest writes.
@@ -118,12 +93,12 @@ TEST(HostIo, TwoProcessesTransferAFileOverLoopbackTcpByteForByte) {
   const Child server = spawn(dir.path(), "tests/net_server", server_options);
   const auto port = wait_for_port(dir.path() / "port", 10s);
   if (!port) {
-    wait_for(server, 0ms);
+    wait_sim(server, 0ms);
     FAIL() << "the server wrote no port: " << read_file(dir.path() / "net_server.err");
   }
   const Child client = spawn(dir.path(), "tests/net_client", {"--enable", "net", "--root", "."});
-  EXPECT_EQ(wait_for(client, 30s), 0) << read_file(dir.path() / "net_client.err");
-  EXPECT_EQ(wait_for(server, 30s), 0) << read_file(dir.path() / "net_server.err");
+  EXPECT_EQ(wait_sim(client, 30s), 0) << read_file(dir.path() / "net_client.err");
+  EXPECT_EQ(wait_sim(server, 30s), 0) << read_file(dir.path() / "net_server.err");
   const std::string got = read_file(dir.path() / "received.bin");
   EXPECT_EQ(got.size(), data.size());
   EXPECT_TRUE(got == data) << "received.bin differs from send.bin";
@@ -132,7 +107,7 @@ TEST(HostIo, TwoProcessesTransferAFileOverLoopbackTcpByteForByte) {
 TEST(HostIo, NetStaysRefusedWithoutEnable) {
   TempDir dir;
   const Child server = spawn(dir.path(), "tests/net_server", {"--root", "."});
-  EXPECT_EQ(wait_for(server, 10s), 1);
+  EXPECT_EQ(wait_sim(server, 10s), 1);
   EXPECT_NE(read_file(dir.path() / "net_server.err").find("errno 13"), std::string::npos)
       << read_file(dir.path() / "net_server.err");
   EXPECT_FALSE(fs::exists(dir.path() / "port"));
@@ -142,7 +117,7 @@ TEST(HostIo, NetStaysRefusedWithoutEnable) {
 // on the host; the test connects 300 ms after the port appears and sends
 // the byte 300 ms after the guest's "r" arrives.
 struct NetComputeRun {
-  std::optional<int> status;
+  int status = -1;
   std::uint64_t accept_iterations = 0, recv_iterations = 0;
   std::string stats;
   std::vector<RequestRow> requests;
@@ -186,7 +161,7 @@ NetComputeRun run_net_compute(const fs::path& dir, const std::vector<std::string
       close(fd);
     }
   }
-  r.status = wait_for(c, 60s);
+  r.status = wait_sim(c, 60s);
   const std::string out = read_file(dir / "net_compute.out");
   std::sscanf(out.c_str(), "accept %" SCNu64 "\nrecv %" SCNu64, &r.accept_iterations, &r.recv_iterations);
   r.stats = read_file(dir / "stats.json");
@@ -287,7 +262,7 @@ TEST_P(InFlight, AnExitBehindARequestOnTheHostThreadEndsTheRunOnceItCompletes) {
   close(in[0]);
   std::this_thread::sleep_for(300ms);
   EXPECT_EQ(write(in[1], "k", 1), 1);
-  EXPECT_EQ(wait_for(c, 20s), 3) << read_file(dir.path() / "getchar_exit.err");
+  EXPECT_EQ(wait_sim(c, 20s), 3) << read_file(dir.path() / "getchar_exit.err");
   close(in[1]);
   const auto rows = parse_requests(read_file(dir.path() / "requests.csv"));
   ASSERT_EQ(rows.size(), 2u);
@@ -310,7 +285,7 @@ TEST(HostIo, TheCycleLimitEndsARunWhoseRequestStaysBlockedOnTheHost) {
   options.insert(options.end(), {"--max-cycles", "2000000", "--stats-json", "stats.json"});
   const Child c = spawn(dir.path(), "tests/getchar_exit", options, in[0]);
   close(in[0]);
-  EXPECT_EQ(wait_for(c, 20s), 124) << read_file(dir.path() / "getchar_exit.err");
+  EXPECT_EQ(wait_sim(c, 20s), 124) << read_file(dir.path() / "getchar_exit.err");
   close(in[1]);
   EXPECT_EQ(json_string(read_file(dir.path() / "stats.json"), "stop_reason"), "cycle-limit");
 }
@@ -327,7 +302,7 @@ TEST_P(InFlight, SigintDuringABlockedHostCallEndsWith130AndWritesTheOutputs) {
   close(in[0]);
   std::this_thread::sleep_for(500ms);
   kill(c.pid, SIGINT);
-  EXPECT_EQ(wait_for(c, 10s), 130) << read_file(dir.path() / "getchar_exit.err");
+  EXPECT_EQ(wait_sim(c, 10s), 130) << read_file(dir.path() / "getchar_exit.err");
   close(in[1]);
   EXPECT_EQ(json_string(read_file(dir.path() / "stats.json"), "stop_reason"), "interrupted");
   EXPECT_NE(read_file(dir.path() / "trace.vcd").find("$enddefinitions $end"), std::string::npos);
@@ -417,7 +392,7 @@ TEST_P(Term, AGuestDrawsAtTheCursorEchoesKeysInRawModeAndTheTerminalIsRestored) 
   ASSERT_EQ(write(pty.master(), "ab", 2), 2);
   pty.read_until(screen, "helloab", 10s);
   ASSERT_EQ(write(pty.master(), "q", 1), 1);
-  const std::optional<int> status = wait_for({pid, dir.path()}, 10000ms);
+  const int status = wait_sim(Child{pid}, 10000ms);
   pty.read_until(screen, "", 200ms);  // what is left on the master
   EXPECT_EQ(status, 0) << testing::PrintToString(screen);
   EXPECT_NE(screen.find("\x1b[2J\x1b[H\x1b[5;10Hhelloab"), std::string::npos) << testing::PrintToString(screen);

@@ -4,11 +4,13 @@
 #pragma once
 
 #include <fcntl.h>
+#include <signal.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cerrno>
 #include <cstdint>
 #include <cstdlib>
@@ -21,6 +23,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -124,9 +127,6 @@ struct SimRun {
   Env host_env;                      // s32sim's own environment, on top of ours
   std::string stdin_data;
   Files files;  // the sandbox's initial contents
-  // Where s32sim runs, relative to the sandbox (empty: the run directory,
-  // outside the sandbox); the guest then starts there.
-  std::string cwd_in_sandbox;
 };
 
 struct SimResult {
@@ -137,11 +137,78 @@ struct SimResult {
   Files files;           // the sandbox afterwards
 };
 
+// ---- s32sim as a child process ---------------------------------------------------
+
+// A started s32sim, ended by wait_sim.
+struct Child {
+  pid_t pid = -1;
+};
+
+// How start_sim wires the child; files are named relative to its `dir`.
+struct ChildIo {
+  int stdin_fd = -1;          // else `stdin_file`, else /dev/null
+  std::string stdin_file;
+  std::string out = "stdout";
+  std::string err = "stderr";
+  std::string start_dir;       // where it runs, once the files are open (default: dir)
+  const std::vector<std::string>* env = nullptr;  // default: this process's
+};
+
+// Starts `args` (s32sim first) in `dir`.
+inline Child start_sim(const fs::path& dir, std::vector<std::string> args, const ChildIo& io = {}) {
+  std::vector<char*> argv, envp;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> env = io.env ? *io.env : std::vector<std::string>{};
+  for (auto& e : env) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  const pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+  if (pid == 0) {
+    // Only async-signal-safe calls until exec.
+    if (chdir(dir.c_str()) != 0) _exit(120);
+    const int in = io.stdin_fd >= 0            ? io.stdin_fd
+                   : !io.stdin_file.empty() ? open(io.stdin_file.c_str(), O_RDONLY)
+                                            : open("/dev/null", O_RDONLY);
+    const int out = open(io.out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int err = open(io.err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (in < 0 || out < 0 || err < 0) _exit(121);
+    if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(122);
+    if (!io.start_dir.empty() && chdir(io.start_dir.c_str()) != 0) _exit(124);
+    if (io.env) execve(argv[0], argv.data(), envp.data());
+    else execv(argv[0], argv.data());
+    _exit(123);
+  }
+  return {pid};
+}
+
+inline int exit_status(int wstatus) { return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus); }
+
+// Waits at most `limit` for the child; kills it when it overstays (a
+// failure, and -1).
+inline int wait_sim(const Child& c, std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  for (;;) {
+    int wstatus = 0;
+    const pid_t r = waitpid(c.pid, &wstatus, WNOHANG);
+    if (r == c.pid) return exit_status(wstatus);
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(c.pid, SIGKILL);
+      waitpid(c.pid, &wstatus, 0);
+      ADD_FAILURE() << "s32sim did not end within " << limit.count() << " ms";
+      return -1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
 // Runs s32sim in `dir` (created), which holds the program copy, stdin, the
 // captured output, stats.json and requests.csv, with the sandbox inside.
 // The program is copied there so argv[0] is the bare file name whatever the
 // build directory; relative paths among the options are relative to `dir`.
-inline SimResult run_sim(const SimRun& run, const fs::path& dir) {
+// `cwd_in_sandbox`: where s32sim runs, relative to the sandbox (empty: in
+// `dir`, outside the sandbox); the guest then starts there.
+inline SimResult run_sim(const SimRun& run, const fs::path& dir, const std::string& cwd_in_sandbox = "") {
   const fs::path sandbox = dir / "sandbox";
   fs::create_directories(sandbox);
   for (const auto& [name, data] : run.files) write_file(sandbox / name, data);
@@ -153,7 +220,7 @@ inline SimResult run_sim(const SimRun& run, const fs::path& dir) {
 
   // From inside the sandbox the run directory's files are named absolutely.
   const auto at = [&](const std::string& name) {
-    return run.cwd_in_sandbox.empty() ? name : (dir / name).string();
+    return cwd_in_sandbox.empty() ? name : (dir / name).string();
   };
   std::vector<std::string> args{S32SIM_PATH,    "-q",           "--root",         at("sandbox"),
                                 "--stats-json", at("stats.json"), "--requests-csv", at("requests.csv")};
@@ -171,34 +238,20 @@ inline SimResult run_sim(const SimRun& run, const fs::path& dir) {
   }
   for (const auto& [k, val] : run.host_env) env.push_back(k + "=" + val);
 
-  std::vector<char*> argv, envp;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  for (auto& e : env) envp.push_back(e.data());
-  envp.push_back(nullptr);
-
-  const std::string start_dir = run.cwd_in_sandbox.empty() ? "" : (sandbox / run.cwd_in_sandbox).string();
-  if (!start_dir.empty()) fs::create_directories(start_dir);
-  const pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
-  if (pid == 0) {
-    // Only async-signal-safe calls until exec.
-    if (chdir(dir.c_str()) != 0) _exit(120);
-    const int in = open("stdin", O_RDONLY);
-    const int out = open("stdout", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int err = open("stderr", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (in < 0 || out < 0 || err < 0) _exit(121);
-    if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(122);
-    if (!start_dir.empty() && chdir(start_dir.c_str()) != 0) _exit(124);
-    execve(argv[0], argv.data(), envp.data());
-    _exit(123);
+  ChildIo io;
+  io.stdin_file = "stdin";
+  io.env = &env;
+  if (!cwd_in_sandbox.empty()) {
+    io.start_dir = (sandbox / cwd_in_sandbox).string();
+    fs::create_directories(io.start_dir);
   }
+  const Child child = start_sim(dir, std::move(args), io);
   int wstatus = 0;
-  while (waitpid(pid, &wstatus, 0) < 0)
+  while (waitpid(child.pid, &wstatus, 0) < 0)
     if (errno != EINTR) throw std::runtime_error(std::string("waitpid: ") + std::strerror(errno));
 
   SimResult r;
-  r.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+  r.status = exit_status(wstatus);
   r.out = read_file(dir / "stdout");
   r.err = read_file(dir / "stderr");
   r.stats = read_file(dir / "stats.json");
