@@ -102,6 +102,7 @@ class VcdWriter : public TraceSink {
   // and the 8 bytes the last word store may spill past it.
   static constexpr std::size_t kRecordMax = 96;
 
+  // The part of the timestamp above its low eight digits, and its text.
   void set_high(std::uint64_t high);
   // Picoseconds in units of the timescale.
   std::uint64_t ticks(std::uint64_t ps) const;
@@ -109,7 +110,7 @@ class VcdWriter : public TraceSink {
   WriteBehind out_;
   char* buf_;             // the buffer being filled
   bool closed_ = false;
-  int tick_digits_ = 0;  // log10(tick_ps_): picosecond digits the file leaves out
+  int tick_digits_ = 0;  // log10 of the tick: the picosecond digits the file leaves out
   std::vector<Var> vars_;
   std::vector<Id> dirty_;
   bool header_written_ = false;

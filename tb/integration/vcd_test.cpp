@@ -183,6 +183,38 @@ TEST_P(VcdWaveform, FastModeShowsSameRingActivity) {
     EXPECT_EQ(steps(fast.vcd.signal(leaf)), steps(cycle.vcd.signal(leaf))) << leaf;
 }
 
+// A trace long enough (several MB) that the writer's thread writes most of
+// it: a full disk there fails the run with the output error at the end,
+// after the guest ran to completion.
+TEST(VcdOutput, WriteFailureOnTheWriterThreadFailsTheRun) {
+  TempDir tmp;
+  const SimResult plain =
+      run_sim({"bench/latency", {"--mode", "cycle"}, {"200"}, {}, "", {}}, tmp.path() / "plain");
+  const SimResult r = run_sim({"bench/latency", {"--mode", "cycle", "--vcd", "/dev/full"}, {"200"}, {}, "", {}},
+                              tmp.path() / "full");
+  EXPECT_EQ(r.status, 74) << r.err;
+  EXPECT_NE(r.err.find("cannot write the waveform to '/dev/full'"), std::string::npos) << r.err;
+  ASSERT_EQ(plain.status, 0) << plain.err;
+  EXPECT_EQ(r.out, plain.out);
+}
+
+// GTKWave counts a save file's times in the VCD's unit (ns here): the
+// view of the window [100, 400) opens at 1000, where the trace starts.
+TEST(VcdOutput, ViewCountsTimeInTheVcdsUnit) {
+  TempDir tmp;
+  const SimRun run{
+      "bench/latency", {"--mode", "cycle", "--vcd", "w.vcd", "--trace-from", "100", "--trace-to", "400"}, {"10"}, {},
+      "", {}};
+  const SimResult r = run_sim(run, tmp.path());
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string vcd = read_file(tmp.path() / "w.vcd");
+  EXPECT_NE(vcd.find("$timescale 1 ns $end"), std::string::npos);
+  EXPECT_NE(vcd.find("$enddefinitions $end\n#1000\n"), std::string::npos);
+  const std::string gtkw = read_file(tmp.path() / "w.vcd.gtkw");
+  EXPECT_NE(gtkw.find("\n[timestart] 1000\n"), std::string::npos) << gtkw;
+  EXPECT_NE(gtkw.find(" 1000 -1 "), std::string::npos) << "zoom line: " << gtkw;
+}
+
 // The stalls end by a response, by the coalesced completion line, and by
 // the YIELD timeout (100 cycles, shorter than any request).
 INSTANTIATE_TEST_SUITE_P(
