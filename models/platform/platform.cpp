@@ -136,7 +136,9 @@ struct Platform::Impl {
   Stats stats;
 
   void open_vcd() {
-    vcd = std::make_unique<trace::VcdWriter>(config.vcd);
+    // Every traced change happens on a clock edge, so the file counts in the
+    // coarsest unit that holds them all (1 ns at 100 MHz).
+    vcd = std::make_unique<trace::VcdWriter>(config.vcd, trace::vcd_tick_ps(clock.period_ps()));
     trace::TraceSink* sink = vcd.get();
     if (config.trace.windowed() || !config.trace.signals.empty()) {
       vcd_window = std::make_unique<trace::WindowedSink>(*vcd, tracing->window(), clock.period_ps(),

@@ -190,8 +190,9 @@ void Tracing::write_view(const Stats& stats, const std::vector<trace::VcdWriter:
   view.dumpfile = vcd;
   view.savefile = vcd + ".gtkw";
   const std::uint64_t end = std::min(end_cycle, window_.end());
-  view.start_ps = std::min(window_.start().value_or(end), end) * clock_.period_ps();
-  view.end_ps = end * clock_.period_ps();
+  const std::uint64_t unit = trace::vcd_unit_ps(trace::vcd_tick_ps(clock_.period_ps()));
+  view.start = std::min(window_.start().value_or(end), end) * clock_.period_ps() / unit;
+  view.end = end * clock_.period_ps() / unit;
   view.groups = {{"CPU", {}}, {"Bus", {}}, {"Ring device", {}}};
   for (const trace::VcdWriter::Declared& d : vcd_signals) {
     const std::string full = trace::signal_name(d.scope, d.name);

@@ -12,11 +12,11 @@ namespace {
 constexpr int kWidth = 1600, kHeight = 900, kSstWidth = 220, kSignalsWidth = 420;
 constexpr int kWaveWidth = kWidth - kSstWidth - kSignalsWidth - 80;
 
-// GTKWave's zoom z shows 2^-z time units (here ps) per frame of 200
-// pixels. A little margin keeps the last edge in view.
-double zoom_to_fit(std::uint64_t span_ps) {
-  if (span_ps == 0) return 0;
-  return -std::log2(static_cast<double>(span_ps) * 1.02 * 200.0 / kWaveWidth);
+// GTKWave's zoom z shows 2^-z time units (the VCD's unit) per frame of
+// 200 pixels. A little margin keeps the last edge in view.
+double zoom_to_fit(std::uint64_t span) {
+  if (span == 0) return 0;
+  return -std::log2(static_cast<double>(span) * 1.02 * 200.0 / kWaveWidth);
 }
 
 // Display flags of a trace line in a save file.
@@ -37,12 +37,12 @@ void write_gtkw(std::ostream& out, const View& view) {
   out << "[*] s32sim: the view of one run (written with its VCD)\n"
       << "[dumpfile] \"" << view.dumpfile << "\"\n"
       << "[savefile] \"" << view.savefile << "\"\n"
-      << "[timestart] " << view.start_ps << "\n"
+      << "[timestart] " << view.start << "\n"
       << "[size] " << kWidth << " " << kHeight << "\n"
       << "[pos] -1 -1\n";
   char zoom[48];
-  std::snprintf(zoom, sizeof zoom, "*%.6f %llu", zoom_to_fit(view.end_ps - view.start_ps),
-                static_cast<unsigned long long>(view.start_ps));
+  std::snprintf(zoom, sizeof zoom, "*%.6f %llu", zoom_to_fit(view.end - view.start),
+                static_cast<unsigned long long>(view.start));
   out << zoom;
   for (int i = 0; i < 26; ++i) out << " -1";
   out << "\n[sst_width] " << kSstWidth << "\n[signals_width] " << kSignalsWidth

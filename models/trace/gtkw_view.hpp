@@ -26,7 +26,7 @@ struct ViewGroup {
 
 struct View {
   std::string dumpfile, savefile;  // absolute paths
-  std::uint64_t start_ps = 0, end_ps = 0;
+  std::uint64_t start = 0, end = 0;  // in the VCD's unit (vcd_unit_ps())
   std::vector<ViewGroup> groups;
 };
 

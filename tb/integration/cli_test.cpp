@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "run_sim.hpp"
+#include "vcd_reader.hpp"
 
 namespace s32::itest {
 namespace {
@@ -22,9 +23,14 @@ Child spawn(const fs::path& dir, std::vector<std::string> args, int stdin_fd = -
 
 fs::path program(const char* name) { return fs::path(S32_SW_BINARY_DIR) / name; }
 
-// The last timestamp of a VCD, and whether every line is well formed.
+// The last timestamp of a VCD in picoseconds, and whether every line is
+// well formed.
 std::uint64_t vcd_end(const std::string& vcd, bool& well_formed) {
   well_formed = vcd.find("$enddefinitions $end") != std::string::npos && !vcd.empty() && vcd.back() == '\n';
+  const auto at = vcd.find("$timescale");
+  std::string timescale;
+  for (std::size_t i = at == std::string::npos ? vcd.size() : at + 10; i < vcd.size() && vcd[i] != '$'; ++i)
+    if (vcd[i] != ' ' && vcd[i] != '\n') timescale += vcd[i];
   std::uint64_t last = 0;
   std::istringstream in(vcd.substr(vcd.find("$enddefinitions")));
   std::string line;
@@ -38,7 +44,7 @@ std::uint64_t vcd_end(const std::string& vcd, bool& well_formed) {
       well_formed = false;
     }
   }
-  return last;
+  return last * timescale_ps(timescale);
 }
 
 class CleanStop : public testing::TestWithParam<std::pair<int, const char*>> {};

@@ -27,14 +27,17 @@ SimResult run_with(SimRun run, const std::vector<std::string>& extra, const fs::
   return run_sim(run, dir);
 }
 
+// The first and last timestamps, in picoseconds.
 std::uint64_t first_time(const std::string& vcd_text) {
   const auto at = vcd_text.find("\n#");
-  return at == std::string::npos ? UINT64_MAX : std::stoull(vcd_text.substr(at + 2));
+  return at == std::string::npos ? UINT64_MAX
+                                 : std::stoull(vcd_text.substr(at + 2)) * timescale_ps(parse_vcd(vcd_text).timescale);
 }
 
 std::uint64_t last_time(const std::string& vcd_text) {
   const auto at = vcd_text.rfind("\n#");
-  return at == std::string::npos ? 0 : std::stoull(vcd_text.substr(at + 2));
+  return at == std::string::npos ? 0
+                                 : std::stoull(vcd_text.substr(at + 2)) * timescale_ps(parse_vcd(vcd_text).timescale);
 }
 
 TEST(TraceWindow, VcdCoversExactlyTheWindowFromTheFullState) {

@@ -22,8 +22,9 @@ struct Change {
 inline void PrintTo(const Change& c, std::ostream* os) { *os << "#" << c.time << "=" << c.value; }
 
 struct Vcd {
-  std::string timescale;  // the $timescale text without blanks, e.g. "1ps"
-  // Full name (scopes and name joined by '.') -> every value written, in order.
+  std::string timescale;  // the $timescale text without blanks, e.g. "1ns"
+  // Full name (scopes and name joined by '.') -> every value written, in
+  // order, at times in picoseconds whatever the timescale.
   std::map<std::string, std::vector<Change>> signals;
 
   // The one signal called `leaf`, whatever its scope.
@@ -41,6 +42,22 @@ struct Vcd {
   }
 };
 
+// Picoseconds in a $timescale ("1ps", "10ns", "100us"); fails the test on
+// anything else.
+inline std::uint64_t timescale_ps(const std::string& text) {
+  static const std::map<std::string, std::uint64_t> units = {
+      {"ps", 1}, {"ns", 1000}, {"us", 1000000}, {"ms", 1000000000}, {"s", 1000000000000}};
+  for (const char* size : {"100", "10", "1"}) {
+    const std::string n = size;
+    if (text.compare(0, n.size(), n) != 0) continue;
+    const auto it = units.find(text.substr(n.size()));
+    if (it == units.end()) break;
+    return std::stoull(n) * it->second;
+  }
+  ADD_FAILURE() << "unexpected $timescale " << text;
+  return 1;
+}
+
 // Token by token: header commands up to $enddefinitions, then timestamps
 // (#T), scalar changes (0C, 1C) and vector changes (bBITS C). Anything
 // else, such as x or z values, fails the test: s32sim never writes them.
@@ -51,6 +68,7 @@ inline Vcd parse_vcd(const std::string& text) {
   std::map<std::string, std::vector<std::string>> names;  // identifier code -> full names
   bool body = false;
   std::uint64_t time = 0;
+  std::uint64_t ps_per_unit = 1;
   auto to_end = [&in] {
     std::string words, t;
     while (in >> t && t != "$end") words += t;
@@ -81,6 +99,7 @@ inline Vcd parse_vcd(const std::string& text) {
         to_end();  // the optional [msb:lsb]
       } else if (tok == "$timescale") {
         vcd.timescale = to_end();
+        ps_per_unit = timescale_ps(vcd.timescale);
       } else if (tok == "$enddefinitions") {
         to_end();
         body = true;
@@ -94,7 +113,7 @@ inline Vcd parse_vcd(const std::string& text) {
       return vcd;
     }
     if (tok[0] == '#') {
-      const std::uint64_t t = std::stoull(tok.substr(1));
+      const std::uint64_t t = std::stoull(tok.substr(1)) * ps_per_unit;
       EXPECT_GE(t, time) << "time goes backwards";
       time = t;
       continue;

@@ -62,7 +62,8 @@ TEST_P(VcdWaveform, CycleModeMatchesStatistics) {
   const std::vector<RequestRow> rows = parse_requests(t.result.requests);
   const Vcd& vcd = t.vcd;
 
-  EXPECT_EQ(vcd.timescale, "1ps");
+  // The coarsest unit that holds every edge of the 100 MHz clock.
+  EXPECT_EQ(vcd.timescale, "1ns");
   for (const char* leaf : {"clk", "pc", "cpu_state", "instret", "bus_addr", "bus_data", "bus_write", "doorbell",
                            "req_head", "req_tail", "resp_head", "resp_tail", "device_busy", "opcode", "irq"})
     EXPECT_FALSE(vcd.signal(leaf).empty()) << leaf << " never written";
@@ -180,6 +181,38 @@ TEST_P(VcdWaveform, FastModeShowsSameRingActivity) {
   // signals are driven by the same accesses and device actions.
   for (const char* leaf : {"doorbell", "req_head", "req_tail", "resp_head", "resp_tail"})
     EXPECT_EQ(steps(fast.vcd.signal(leaf)), steps(cycle.vcd.signal(leaf))) << leaf;
+}
+
+// A trace long enough (several MB) that the writer's thread writes most of
+// it: a full disk there fails the run with the output error at the end,
+// after the guest ran to completion.
+TEST(VcdOutput, WriteFailureOnTheWriterThreadFailsTheRun) {
+  TempDir tmp;
+  const SimResult plain =
+      run_sim({"bench/latency", {"--mode", "cycle"}, {"200"}, {}, "", {}}, tmp.path() / "plain");
+  const SimResult r = run_sim({"bench/latency", {"--mode", "cycle", "--vcd", "/dev/full"}, {"200"}, {}, "", {}},
+                              tmp.path() / "full");
+  EXPECT_EQ(r.status, 74) << r.err;
+  EXPECT_NE(r.err.find("cannot write the waveform to '/dev/full'"), std::string::npos) << r.err;
+  ASSERT_EQ(plain.status, 0) << plain.err;
+  EXPECT_EQ(r.out, plain.out);
+}
+
+// GTKWave counts a save file's times in the VCD's unit (ns here): the
+// view of the window [100, 400) opens at 1000, where the trace starts.
+TEST(VcdOutput, ViewCountsTimeInTheVcdsUnit) {
+  TempDir tmp;
+  const SimRun run{
+      "bench/latency", {"--mode", "cycle", "--vcd", "w.vcd", "--trace-from", "100", "--trace-to", "400"}, {"10"}, {},
+      "", {}};
+  const SimResult r = run_sim(run, tmp.path());
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string vcd = read_file(tmp.path() / "w.vcd");
+  EXPECT_NE(vcd.find("$timescale 1 ns $end"), std::string::npos);
+  EXPECT_NE(vcd.find("$enddefinitions $end\n#1000\n"), std::string::npos);
+  const std::string gtkw = read_file(tmp.path() / "w.vcd.gtkw");
+  EXPECT_NE(gtkw.find("\n[timestart] 1000\n"), std::string::npos) << gtkw;
+  EXPECT_NE(gtkw.find(" 1000 -1 "), std::string::npos) << "zoom line: " << gtkw;
 }
 
 // The stalls end by a response, by the coalesced completion line, and by
