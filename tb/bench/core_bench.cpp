@@ -29,7 +29,7 @@ void run_program(benchmark::State& state, const char* name) {
 // The inner loop of sw/bench/compute.s (xorshift rounds with a MUL and a
 // DIV each), 2000 rounds, ending in HALT: the same work s32sim's fast-mode
 // figure in scripts/bench.sh measures, without the platform around it.
-void BM_CoreComputeLoop(benchmark::State& state) {
+void compute_loop(benchmark::State& state, s32::test::BareMachine::Engine engine) {
   const s32::isa::Image image = s32::isa::load_s32x(s32::as::assemble(R"(
         .text
         .globl  _start
@@ -64,13 +64,21 @@ _start: li      r11, 2000
   std::uint64_t instructions = 0;
   for (auto _ : state) {
     s32::test::BareMachine machine(image);
-    const s32::test::BareRun run = machine.run();
+    const s32::test::BareRun run = machine.run(20'000'000'000ull, engine);
     if (run.stop != s32::isa::StopReason::Halt) state.SkipWithError("program did not halt");
     instructions += run.instret;
   }
   state.counters["MIPS"] = benchmark::Counter(static_cast<double>(instructions) / 1e6, benchmark::Counter::kIsRate);
 }
+
+void BM_CoreComputeLoop(benchmark::State& state) { compute_loop(state, s32::test::BareMachine::Engine::Interp); }
 BENCHMARK(BM_CoreComputeLoop)->Unit(benchmark::kMillisecond);
+
+#ifdef S32_HAVE_JIT
+// The same loop translated (models/isa/jit), start-up of the engine included.
+void BM_JitComputeLoop(benchmark::State& state) { compute_loop(state, s32::test::BareMachine::Engine::Jit); }
+BENCHMARK(BM_JitComputeLoop)->Unit(benchmark::kMillisecond);
+#endif
 
 void BM_CoreFib(benchmark::State& state) { run_program(state, "fib.s32x"); }
 BENCHMARK(BM_CoreFib)->Unit(benchmark::kMillisecond);

@@ -1,5 +1,12 @@
 #include "bare_machine.hpp"
 
+#include <memory>
+#include <stdexcept>
+
+#ifdef S32_HAVE_JIT
+#include "isa/jit/jit_engine.hpp"
+#endif
+
 namespace s32::test {
 
 BareMachine::BareMachine(const isa::Image& image, const isa::CycleCosts& costs) : core_(costs) {
@@ -12,10 +19,22 @@ BareMachine::BareMachine(const isa::Image& image, const isa::CycleCosts& costs) 
   core_.reset(image.entry, image.stack_pointer);
 }
 
-BareRun BareMachine::run(std::uint64_t max_cycles) {
+BareRun BareMachine::run(std::uint64_t max_cycles, Engine engine) {
+#ifdef S32_HAVE_JIT
+  std::unique_ptr<isa::jit::JitEngine> jit;
+  if (engine == Engine::Jit) jit = std::make_unique<isa::jit::JitEngine>(core_);
+#else
+  if (engine == Engine::Jit) throw std::logic_error("this build has no translating engine");
+#endif
+  const auto run_to = [&](std::uint64_t limit) {
+#ifdef S32_HAVE_JIT
+    if (jit) return jit->run(limit);
+#endif
+    return core_.run(limit);
+  };
   BareRun result;
   for (;;) {
-    result.stop = core_.run(max_cycles);
+    result.stop = run_to(max_cycles);
     if (result.stop == isa::StopReason::Debug) {
       result.output.push_back(static_cast<char>(core_.debug_byte()));
       continue;

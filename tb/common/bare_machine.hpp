@@ -28,8 +28,12 @@ class BareMachine {
 
   explicit BareMachine(const isa::Image& image, const isa::CycleCosts& costs = isa::CycleCosts::defaults());
 
+  // How run() executes: the interpreter, or the translating engine (builds
+  // with S32_HAVE_JIT; elsewhere run() throws std::logic_error).
+  enum class Engine { Interp, Jit };
+
   // Runs until HALT, a fault, a failed assertion or `max_cycles`.
-  BareRun run(std::uint64_t max_cycles = 20'000'000'000ull);
+  BareRun run(std::uint64_t max_cycles = 20'000'000'000ull, Engine engine = Engine::Interp);
 
   isa::Core& core() { return core_; }
   memory::SparseMemory& memory() { return mem_; }
