@@ -1,7 +1,8 @@
 // Host I/O with real guests (sw/tests): loopback TCP between two s32sim
 // processes, --host-io async under back-pressure, requests left on the host
 // thread when a run ends, --host-latency measured, where a blocked ACCEPT
-// does not stop the simulated CPU, and the term service on a pseudo-terminal. Each test bounds its time and
+// does not stop the simulated CPU, the term service on a pseudo-terminal and
+// the tube display's frame journal and keys. Each test bounds its time and
 // kills what it started; sockets are on 127.0.0.1, ports chosen by the
 // host (BIND port 0) and handed over in a file.
 #include <arpa/inet.h>
@@ -407,5 +408,48 @@ TEST_P(Term, AGuestDrawsAtTheCursorEchoesKeysInRawModeAndTheTerminalIsRestored) 
 INSTANTIATE_TEST_SUITE_P(HostIo, Term,
                          testing::Values(std::vector<std::string>{"--host-io", "sync"}, kAsyncModel, kAsyncMeasured),
                          [](const auto& info) { return std::string(info.param.size() > 2 ? info.param[3] : "sync"); });
+
+// ---- tube --------------------------------------------------------------------------
+
+// Key records: u16 code, u8 down, u8 reserved.
+std::string key_records(std::initializer_list<std::uint16_t> codes) {
+  std::string s;
+  for (std::uint16_t c : codes) s += {static_cast<char>(c & 0xFF), static_cast<char>(c >> 8), 1, 0};
+  return s;
+}
+
+class Tube : public testing::TestWithParam<bool> {};
+
+// tube_square PRESENTs services.md's square and dot, then an empty frame:
+// their hashes are the vectors derived by hand there (and in
+// TubeFrame.HashesMatchTheVectorsDerivedByHand). Given by the options or,
+// as the public emulator's test scripts do, by S32_TUBE_DUMP/S32_TUBE_KEYS.
+TEST_P(Tube, ARealGuestsFramesHashAsDerivedByHandAndItGetsTheInjectedKeys) {
+  const bool by_environment = GetParam();
+  TempDir dir;
+  s32::itest::SimRun run;
+  run.program = "tests/tube_square";
+  run.files = {{"keys.bin", key_records({0x100, 'a', 27})}};
+  if (by_environment)
+    run.host_env = {{"S32_TUBE_DUMP", "frames"}, {"S32_TUBE_KEYS", "sandbox/keys.bin"}, {"S32_TUBE_DUMP_FULL", "0"}};
+  else
+    run.options = {"--tube-dump", "frames", "--tube-keys", "sandbox/keys.bin"};
+  const auto r = s32::itest::run_sim(run, dir.path() / "run");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "frames 2\nkeys 256 97 27\n");
+  const fs::path frames = dir.path() / "run" / "frames";
+  EXPECT_EQ(read_file(frames / "000000.hash"), "29f937341763f34f\n");
+  EXPECT_EQ(read_file(frames / "000001.hash"), "cbf29ce484222325\n");
+  EXPECT_FALSE(fs::exists(frames / "000002.hash"));
+  if (by_environment) {
+    EXPECT_EQ(read_file(frames / "000000.txt"),
+              "M 100 100\nD 300 100 255 255 255 255\nD 300 300 255 255 255 255\nD 100 300 255 255 255 255\n"
+              "D 100 100 255 255 255 255\nP 200 200 255 255 255 128\n");
+    EXPECT_EQ(read_file(frames / "000001.txt"), "");
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(HostIo, Tube, testing::Bool(),
+                         [](const auto& info) { return std::string(info.param ? "environment" : "options"); });
 
 }  // namespace
