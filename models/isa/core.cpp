@@ -34,6 +34,24 @@ inline std::uint64_t from_f64(double d) {
   return v;
 }
 
+// The result of a binary f32/f64 operation when a NaN is among its operands:
+// IEEE-754 leaves open which NaN comes back, and a compiler may swap the
+// operands of + and *, so the host's own answer changed from one build of
+// the interpreter's loop to another. Ours: the first NaN operand, quieted
+// (what x86-64 gives for the operands in order); otherwise `r`.
+inline std::uint32_t nan_first_f32(std::uint32_t a, std::uint32_t b, float r) {
+  constexpr std::uint32_t kQuiet = 0x00400000u;
+  if (std::isnan(as_f32(a))) return a | kQuiet;
+  if (std::isnan(as_f32(b))) return b | kQuiet;
+  return from_f32(r);
+}
+inline std::uint64_t nan_first_f64(std::uint64_t a, std::uint64_t b, double r) {
+  constexpr std::uint64_t kQuiet = std::uint64_t{1} << 51;
+  if (std::isnan(as_f64(a))) return a | kQuiet;
+  if (std::isnan(as_f64(b))) return b | kQuiet;
+  return from_f64(r);
+}
+
 // Float to integer, truncating toward zero like the reference's C cast for
 // every value the cast defines. For the rest we follow RISC-V: NaN and values
 // above the range give the largest integer, values below give the smallest.
@@ -462,10 +480,10 @@ StopReason Core::execute() {
         x[0] = 0;
         S32_LEAVE(StopReason::Halt);
 
-      case Op::FADD_S: S32_WRITE(from_f32(as_f32(a) + as_f32(b))); break;
-      case Op::FSUB_S: S32_WRITE(from_f32(as_f32(a) - as_f32(b))); break;
-      case Op::FMUL_S: S32_WRITE(from_f32(as_f32(a) * as_f32(b))); break;
-      case Op::FDIV_S: S32_WRITE(from_f32(as_f32(a) / as_f32(b))); break;
+      case Op::FADD_S: S32_WRITE(nan_first_f32(a, b, as_f32(a) + as_f32(b))); break;
+      case Op::FSUB_S: S32_WRITE(nan_first_f32(a, b, as_f32(a) - as_f32(b))); break;
+      case Op::FMUL_S: S32_WRITE(nan_first_f32(a, b, as_f32(a) * as_f32(b))); break;
+      case Op::FDIV_S: S32_WRITE(nan_first_f32(a, b, as_f32(a) / as_f32(b))); break;
       case Op::FSQRT_S: S32_WRITE(from_f32(std::sqrt(as_f32(a)))); break;
       case Op::FEQ_S: S32_WRITE(as_f32(a) == as_f32(b)); break;
       case Op::FLT_S: S32_WRITE(as_f32(a) < as_f32(b)); break;
@@ -482,7 +500,8 @@ StopReason Core::execute() {
       case Op::FMUL_D:
       case Op::FDIV_D: {
         S32_PAIR_CHECK(S32_EVEN(rd) && S32_EVEN(d->rs1) && S32_EVEN(d->rs2));
-        const double p = as_f64(pair(d->rs1)), q = as_f64(pair(d->rs2));
+        const std::uint64_t pa = pair(d->rs1), qa = pair(d->rs2);
+        const double p = as_f64(pa), q = as_f64(qa);
         double r;
         switch (static_cast<Op>(op)) {
           case Op::FADD_D: r = p + q; break;
@@ -490,7 +509,7 @@ StopReason Core::execute() {
           case Op::FMUL_D: r = p * q; break;
           default: r = p / q; break;
         }
-        set_pair(rd, from_f64(r));
+        set_pair(rd, nan_first_f64(pa, qa, r));
         break;
       }
       case Op::FSQRT_D:

@@ -804,6 +804,28 @@ TEST_F(CoreFp, DoublePrecisionArithmeticOnRegisterPairs) {
   EXPECT_EQ(reg(7), 0x3FD33333u);
 }
 
+// Which NaN comes back is ours to say (IEEE-754 leaves it open, and a
+// compiler may swap the operands of + and *, which once gave the run and
+// the stepped interpreter different answers): the first NaN operand,
+// quieted.
+TEST_F(CoreFp, ArithmeticOnNansAnswersTheFirstNanOperandQuieted) {
+  const std::uint32_t qa = 0x7FC00123, qb = 0xFFC00456, sa = 0x7F800001, one = 0x3F800000;
+  for (const char* mn : {"fadd.s", "fsub.s", "fmul.s", "fdiv.s"}) {
+    EXPECT_EQ(op_rr(mn, qa, qb), qa) << mn;
+    EXPECT_EQ(op_rr(mn, qb, qa), qb) << mn;
+    EXPECT_EQ(op_rr(mn, one, qb), qb) << mn;
+    EXPECT_EQ(op_rr(mn, sa, qb), sa | 0x00400000u) << mn << ": a signalling NaN comes back quiet";
+  }
+  const std::uint64_t da = 0x7FF8000000000123, db = 0xFFF8000000000456, dsa = 0x7FF0000000000001;
+  const std::uint64_t done = 0x3FF0000000000000;
+  for (const char* mn : {"fadd.d", "fsub.d", "fmul.d", "fdiv.d"}) {
+    EXPECT_EQ(op_dd(mn, da, db), da) << mn;
+    EXPECT_EQ(op_dd(mn, db, da), db) << mn;
+    EXPECT_EQ(op_dd(mn, done, db), db) << mn;
+    EXPECT_EQ(op_dd(mn, dsa, db), dsa | (std::uint64_t{1} << 51)) << mn;
+  }
+}
+
 TEST_F(CoreFp, DoublePrecisionComparesAreFalseOnNan) {
   const std::uint64_t one = 0x3FF0000000000000, two = 0x4000000000000000, nan = kF64QuietNan;
   const DCase cases[] = {
