@@ -4,6 +4,8 @@
 #include <cstring>
 #include <limits>
 
+#include "division.hpp"
+
 namespace s32::isa {
 
 namespace {
@@ -11,7 +13,6 @@ namespace {
 // Marks a predecoded slot not yet decoded; never a real 7-bit opcode.
 constexpr std::uint8_t kUndecoded = 0xFF;
 constexpr Decoded kUndecodedSlot{kUndecoded, 0, 0, 0, 0};
-
 
 inline float as_f32(std::uint32_t v) {
   float f;
@@ -378,22 +379,8 @@ StopReason Core::execute() {
       case Op::MULHU:
         S32_WRITE(static_cast<std::uint32_t>((static_cast<std::uint64_t>(a) * b) >> 32));
         break;
-      case Op::DIV: {
-        const auto sa = static_cast<std::int32_t>(a), sb = static_cast<std::int32_t>(b);
-        if (sb == 0) v = 0xFFFFFFFFu;
-        else if (sa == std::numeric_limits<std::int32_t>::min() && sb == -1) v = a;
-        else v = static_cast<std::uint32_t>(sa / sb);
-        S32_WRITE(v);
-        break;
-      }
-      case Op::REM: {
-        const auto sa = static_cast<std::int32_t>(a), sb = static_cast<std::int32_t>(b);
-        if (sb == 0) v = a;
-        else if (sa == std::numeric_limits<std::int32_t>::min() && sb == -1) v = 0;
-        else v = static_cast<std::uint32_t>(sa % sb);
-        S32_WRITE(v);
-        break;
-      }
+      case Op::DIV: S32_WRITE(signed_divide(a, b)); break;
+      case Op::REM: S32_WRITE(signed_remainder(a, b)); break;
       case Op::SEQ: S32_WRITE(a == b); break;
       case Op::SNE: S32_WRITE(a != b); break;
       case Op::SGT: S32_WRITE(static_cast<std::int32_t>(a) > static_cast<std::int32_t>(b)); break;

@@ -1,10 +1,11 @@
 // A translating engine for the ISA core (x86-64 hosts, asmjit): basic
 // blocks of integer, memory and control instructions become host code
 // (translator.hpp) once they have run a few times, and run chained to each
-// other through an entry table indexed by pc / 4. Everything else, and every
-// block that could reach the cycle limit, runs in the core's interpreter one
-// instruction at a time, so stops, faults, slow accesses and counts stay the
-// interpreter's exactly.
+// other through an entry table indexed by pc / 4. Everything else runs in
+// the core's interpreter (cold code up to its next jump; an instruction no
+// block can do, and every block that could reach the cycle limit, one
+// instruction at a time), so stops, faults, slow accesses and counts stay
+// the interpreter's exactly.
 #pragma once
 
 #include <cstdint>

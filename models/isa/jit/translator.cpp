@@ -6,6 +6,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "isa/division.hpp"
+
 namespace s32::isa::jit {
 
 namespace x86 = asmjit::x86;
@@ -40,20 +42,6 @@ unsigned access_size(Op op) {
     case Op::LDH: case Op::LDHU: case Op::STH: return 2;
     default: return 1;
   }
-}
-
-// The interpreter's DIV and REM, edge cases included.
-std::uint32_t divide(std::uint32_t a, std::uint32_t b) {
-  const auto sa = static_cast<std::int32_t>(a), sb = static_cast<std::int32_t>(b);
-  if (sb == 0) return 0xFFFFFFFFu;
-  if (sa == std::numeric_limits<std::int32_t>::min() && sb == -1) return a;
-  return static_cast<std::uint32_t>(sa / sb);
-}
-std::uint32_t remainder(std::uint32_t a, std::uint32_t b) {
-  const auto sa = static_cast<std::int32_t>(a), sb = static_cast<std::int32_t>(b);
-  if (sb == 0) return a;
-  if (sa == std::numeric_limits<std::int32_t>::min() && sb == -1) return 0;
-  return static_cast<std::uint32_t>(sa % sb);
 }
 
 x86::CondCode compare_cc(Op op) {
@@ -386,7 +374,7 @@ void Translator::translate(std::uint32_t pc, Block& b, std::size_t slots, std::u
       case Op::DIV: case Op::REM:
         e.load_reg(x86::edi, d.rs1);
         e.load_reg(x86::esi, d.rs2);
-        a.mov(x86::rax, reinterpret_cast<std::uint64_t>(op == Op::DIV ? &divide : &remainder));
+        a.mov(x86::rax, reinterpret_cast<std::uint64_t>(op == Op::DIV ? &signed_divide : &signed_remainder));
         a.call(x86::rax);
         e.write_rd(d.rd, x86::eax);
         break;
