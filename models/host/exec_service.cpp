@@ -15,9 +15,7 @@
 #include <cctype>
 #include <cerrno>
 #include <chrono>
-#include <cinttypes>
 #include <climits>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
@@ -48,12 +46,6 @@ bool ends_with_s32x(const std::string& path) {
   for (std::size_t i = 0; i < n; ++i)
     if (std::tolower(static_cast<unsigned char>(path[path.size() - n + i])) != kExt[i]) return false;
   return true;
-}
-
-std::string epoch_seconds(std::int64_t ns) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%" PRId64 ".%09" PRId64, ns / 1'000'000'000, ns % 1'000'000'000);
-  return buf;
 }
 
 // The child's cycle count from its --stats-json text; 0 if it wrote none
@@ -292,7 +284,7 @@ Work run(HostState& s, Call& k) {
   // The child's clock goes on from the parent's: same epoch, plus the
   // simulated time of the EXEC's start.
   const std::int64_t epoch = s.epoch_ns + static_cast<std::int64_t>(k.now.sim_ps / 1000);
-  argv.insert(argv.end(), {"-q", "--no-progress", "--root", s.sandbox.root(), "--epoch", epoch_seconds(epoch),
+  argv.insert(argv.end(), {"-q", "--no-progress", "--root", s.sandbox.root(), "--epoch", epoch_text(epoch),
                            "--argv0", path});
   // The `--` after the program keeps a first guest argument "--" the guest's.
   argv.push_back(Sandbox::host_path(program));

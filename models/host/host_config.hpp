@@ -2,7 +2,9 @@
 // environment, clock and latency model.
 #pragma once
 
+#include <cinttypes>
 #include <cstdint>
+#include <cstdio>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +16,14 @@
 #include "host/tube_service.hpp"
 
 namespace s32::host {
+
+// An epoch (nanoseconds since 1970) as --epoch takes it: seconds, a point
+// and nine digits, so it reads back to the same nanosecond.
+inline std::string epoch_text(std::int64_t ns) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%" PRId64 ".%09" PRId64, ns / 1'000'000'000, ns % 1'000'000'000);
+  return buf;
+}
 
 struct HostConfig {
   std::string root = ".";              // sandbox root

@@ -1,7 +1,5 @@
 #include "platform/config.hpp"
 
-#include <cinttypes>
-#include <cstdio>
 #include <filesystem>
 #include <sstream>
 
@@ -34,12 +32,6 @@ std::string number(double v) {
   out.precision(17);
   out << v;
   return out.str();
-}
-
-std::string epoch_seconds(std::int64_t ns) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%" PRId64 ".%09" PRId64, ns / 1'000'000'000, ns % 1'000'000'000);
-  return buf;
 }
 
 }  // namespace
@@ -107,7 +99,7 @@ std::vector<Setting> settings(const Config& c) {
     env.emplace_back(kv.substr(0, eq), eq == std::string::npos ? "" : kv.substr(eq + 1));
   }
   add_items("host", "env", K::Map, std::move(env), false);
-  if (c.host.epoch_ns) add("host", "epoch", K::Text, epoch_seconds(*c.host.epoch_ns));
+  if (c.host.epoch_ns) add("host", "epoch", K::Text, host::epoch_text(*c.host.epoch_ns));
   add("host", "host-clock", K::Bool, flag(c.host.host_clock));
   add("host", "read-direct", K::Text, c.host.read_direct ? "on" : "off");
   add("host", "host-io", K::Text, c.ring.async_host ? "async" : "sync");
