@@ -47,9 +47,13 @@ _start:
         beq     r8, r4, 9f
         yield
         j       8b
-        # And hold off a while longer (about 2,000 cycles, several times a
-        # WRITE's latency), so the device finds the ring full.
-9:      li      r5, 1000
+        # And hold off a while longer, so the device finds the ring full:
+        # about 200,000 cycles, 500 modelled WRITEs; under --host-latency
+        # measured simulated time cannot outrun the host, so that is at
+        # least 2 ms of the host's time too, where a one-byte WRITE takes
+        # some 35 us (2,000 cycles, which this wait once was, were not
+        # always enough there).
+9:      li      r5, 100000
 10:     addi    r5, r5, -1
         bne     r5, r0, 10b
 5:      la      r7, __mmio_base
