@@ -287,6 +287,43 @@ ring_path_request:
         ret
         .size   ring_path_request, .-ring_path_request
 
+# ring_service(r3 = service name, NUL-terminated) -> r1 = the first opcode
+# of the service SVC_REQUEST granted, or -1 when it was not (refused,
+# unknown or already held; the result code is then in errno).
+        .globl  ring_service
+        .type   ring_service,@function
+ring_service:
+        addi    sp, sp, -16
+        stw     sp+12, lr
+        stw     sp+8, r11
+        stw     sp+4, r12
+        mv      r11, r3
+        call    strlen
+        addi    r12, r1, 1              # the name and its NUL
+        call    ring_data
+        mv      r3, r1
+        mv      r4, r11
+        mv      r5, r12
+        call    memcpy
+        li      r3, 0xF0                # SVC_REQUEST
+        mv      r4, r12
+        li      r5, 0
+        li      r6, 0
+        call    ring_request
+        call    ring_data
+        ldw     r2, r1+0                # the result code
+        ldw     r1, r1+4                # the opcode base
+        beq     r2, r0, 1f
+        la      r3, errno
+        stw     r3+0, r2
+        li      r1, -1
+1:      ldw     r12, sp+4
+        ldw     r11, sp+8
+        ldw     lr, sp+12
+        addi    sp, sp, 16
+        ret
+        .size   ring_service, .-ring_service
+
 # ring_open(r3 = path, r4 = flags: 1 read, 2 write, 4 append, 8 create,
 # 16 truncate) -> r1 = fd or -1
         .globl  ring_open

@@ -3,7 +3,6 @@
 # until 'q' (not echoed) or the end of input, and EXITs 0 still in raw mode:
 # s32sim must restore the terminal itself. Exit 1 if term is not granted.
 
-        .equ    SVC_REQUEST, 0xF0
         .equ    T_SET_MODE, 0
         .equ    T_MOVE_CURSOR, 2
         .equ    T_CLEAR, 3
@@ -14,20 +13,13 @@
         .text
         .globl  _start
 _start:
+        la      r3, term_name
+        call    ring_service
+        li      r4, -1
+        beq     r1, r4, fail
+        mv      r12, r1                 # the opcode base
         call    ring_data
         mv      r11, r1                 # the data buffer
-        mv      r3, r1
-        la      r4, term_name
-        li      r5, 5
-        call    memcpy
-        li      r3, SVC_REQUEST
-        li      r4, 5
-        li      r5, 0
-        li      r6, 0
-        call    ring_request
-        ldw     r2, r11+0               # result code
-        bne     r2, r0, fail
-        ldw     r12, r11+4              # the opcode base
         addi    r3, r12, T_SET_MODE
         li      r6, 1                   # raw
         call    term_op

@@ -4,7 +4,6 @@
 # records KEYS hands back (from --tube-keys). Exit 1 if tube is not granted
 # or an operation fails.
 
-        .equ    SVC_REQUEST, 0xF0
         .equ    TUBE_OPEN, 1
         .equ    TUBE_PRESENT, 3
         .equ    TUBE_STATUS, 4
@@ -15,20 +14,13 @@
         .text
         .globl  _start
 _start:
+        la      r3, tube_name
+        call    ring_service
+        li      r4, -1
+        beq     r1, r4, fail
+        mv      r12, r1                 # the opcode base
         call    ring_data
         mv      r11, r1                 # the data buffer
-        mv      r3, r1
-        la      r4, tube_name
-        li      r5, 5
-        call    memcpy
-        li      r3, SVC_REQUEST
-        li      r4, 5
-        li      r5, 0
-        li      r6, 0
-        call    ring_request
-        ldw     r2, r11+0               # result code
-        bne     r2, r0, fail
-        ldw     r12, r11+4              # the opcode base
         addi    r3, r12, TUBE_OPEN
         li      r4, 0
         li      r5, 0
